@@ -1,0 +1,129 @@
+import path from 'node:path'
+import { EventEmitter } from 'node:events'
+import type { Caller, DeskEvent } from '../shared/ipc/contract'
+import type { AppState } from '../shared/ipc/state'
+import type { ResolvedConfig } from './config/load-config'
+import { DbClient } from './db/client'
+import { IpcDispatcher, type Handlers } from './ipc/dispatcher'
+import type { Logger } from './logging'
+import { PhoneHostSupervisor } from './phone-host/supervisor'
+import { ConnectivityMonitor } from './platform/connectivity'
+import type { PlatformGateway } from './platform/gateway'
+import { HttpPlatformGateway } from './platform/http-gateway'
+
+import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
+import { SessionService } from './session/session-service'
+import { StateHub } from './state/state-hub'
+import { AuditLog } from './audit'
+
+export interface CoreRuntime {
+  kind: AppState['app']['runtime']
+  version: string
+  log: Logger
+  /** Phone-host heartbeat period and the silence after which it is restarted. */
+  heartbeatMs?: number
+  phoneTimeoutMs?: number
+  /** A production deployment's own platform adapter (see platform/gateway.ts). */
+  createGateway?: (baseUrl: string) => PlatformGateway
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>
+
+/**
+ * Builds every main-side service without Electron. `main/app` wires the result
+ * to Electron IPC and windows; the browser host wires it to a WebSocket and
+ * headless Chromium; tests call it directly.
+ */
+export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
+  const { log } = runtime
+  const now = Date.now()
+  const hub = new StateHub({
+    app: { version: runtime.version, profile: config.profile, runtime: runtime.kind, dataDir: config.dataDir, startedAt: now },
+    session: { user: null, since: null },
+    phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
+    connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
+    notices: []
+  })
+  const notify = (level: 'info' | 'warning' | 'error', message: string) => {
+    const notices = [...hub.get('notices'), { id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, level, message, at: Date.now() }]
+    hub.set('notices', notices.slice(-50))
+  }
+
+  const { client: db, notices } = await DbClient.open(path.join(config.dataDir, 'desk.sqlite'))
+  for (const n of notices) {
+    log.warn('database notice', { notice: n })
+    notify('warning', n)
+  }
+  const audit = new AuditLog(db)
+
+  // The sandbox embeds the reference platform (in its own thread, on loopback);
+  // production talks to the configured platform. Never both.
+  let embedded: EmbeddedPlatform | null = null
+  let platformUrl: string
+  if (config.profile === 'sandbox') {
+    embedded = await startEmbeddedPlatform(path.join(config.dataDir, 'platform'))
+    platformUrl = embedded.url
+  } else {
+    platformUrl = config.platform!.url
+  }
+  const gateway = (runtime.createGateway ?? ((url) => new HttpPlatformGateway(url)))(platformUrl)
+  const connectivity = new ConnectivityMonitor(hub, gateway, log)
+  await connectivity.probe()
+  connectivity.start()
+
+  const session = new SessionService(hub, () => gateway, audit, log)
+  const supervisor = new PhoneHostSupervisor(hub, log, { heartbeatMs: runtime.heartbeatMs ?? 2000, timeoutMs: runtime.phoneTimeoutMs ?? 8000 })
+
+  const handlers: Handlers = {
+    system: {
+      snapshot: () => hub.snapshot(),
+      phoneSnapshot: () => hub.snapshot()
+    },
+    session: {
+      login: (args) => session.login(args.username, args.password),
+      logout: () => session.logout()
+    },
+    phoneHost: {
+      hello: (args) => supervisor.hello(args.userAgent),
+      heartbeat: () => {
+        supervisor.heartbeat()
+        return null
+      }
+    }
+  }
+  const dispatcher = new IpcDispatcher(handlers, () => session.currentUser(), log)
+
+  // Events for the windows: every state change goes to both; commands only to the phone host.
+  const events = new EventEmitter()
+  const emit = (audience: Caller | 'all', event: DeskEvent) => events.emit('event', audience, event)
+  hub.onChange((change) => emit('all', { kind: 'state', ...change }))
+  let commandSeq = 0
+  const sendPhoneCommand = (command: Extract<DeskEvent, { kind: 'phone-command' }>['command']) =>
+    emit('phone', { kind: 'phone-command', seq: ++commandSeq, command })
+
+  log.info('core started', { profile: config.profile, dataDir: config.dataDir, platformUrl, runtime: runtime.kind })
+
+  return {
+    config,
+    hub,
+    db,
+    dispatcher,
+    supervisor,
+    session,
+    platformUrl,
+    sendPhoneCommand,
+    notify,
+    /** Subscribe to events; `audience` says which window(s) an event is for. */
+    onEvent(listener: (audience: Caller | 'all', event: DeskEvent) => void): () => void {
+      events.on('event', listener)
+      return () => events.off('event', listener)
+    },
+    async stop(): Promise<void> {
+      supervisor.dispose()
+      connectivity.stop()
+      await embedded?.close()
+      await db.close()
+      log.info('core stopped')
+    }
+  }
+}

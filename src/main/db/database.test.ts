@@ -1,0 +1,100 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { applyPragmas, DatabaseRefusedError, migrate, openDatabase } from './database'
+import { LATEST_VERSION, migrations } from './migrations'
+
+let dir: string
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-db-'))
+})
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+describe('openDatabase', () => {
+  it('sets WAL, synchronous=FULL and foreign keys on every open (the build defaults WAL to NORMAL)', () => {
+    const file = path.join(dir, 'desk.sqlite')
+    for (let i = 0; i < 2; i++) {
+      const { db } = openDatabase(file)
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+      expect(db.pragma('synchronous', { simple: true })).toBe(2) // 2 = FULL
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+      db.close()
+    }
+    // A plain connection without our pragmas shows what we guard against.
+    const raw = new Database(file)
+    expect(raw.pragma('synchronous', { simple: true })).toBe(1) // NORMAL: the library's WAL default
+    raw.close()
+  })
+
+  it('migrates a new file to the latest version', () => {
+    const { db } = openDatabase(path.join(dir, 'desk.sqlite'))
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    db.close()
+  })
+
+  it('refuses a database from a newer version and leaves it untouched', () => {
+    const file = path.join(dir, 'desk.sqlite')
+    const future = new Database(file)
+    future.pragma(`user_version = ${LATEST_VERSION + 5}`)
+    future.exec('CREATE TABLE precious(x)')
+    future.close()
+    const before = fs.readFileSync(file)
+    expect(() => openDatabase(file)).toThrow(DatabaseRefusedError)
+    expect(() => openDatabase(file)).toThrow(/高于本程序支持|newer than this app supports/)
+    expect(fs.readFileSync(file).equals(before)).toBe(true)
+  })
+
+  it('keeps a safe copy of a corrupt file, creates a fresh database and says so', () => {
+    const file = path.join(dir, 'desk.sqlite')
+    const garbage = Buffer.from('这不是数据库 this is not a database '.repeat(200))
+    fs.writeFileSync(file, garbage)
+    const { db, notices } = openDatabase(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    db.close()
+    const copies = fs.readdirSync(dir).filter((f) => f.startsWith('desk.sqlite.corrupt-'))
+    expect(copies).toHaveLength(1)
+    expect(fs.readFileSync(path.join(dir, copies[0]!)).equals(garbage)).toBe(true)
+    expect(notices.join()).toContain(copies[0])
+  })
+
+  it('tells the agent when a database that existed has gone missing', () => {
+    const file = path.join(dir, 'desk.sqlite')
+    openDatabase(file).db.close()
+    expect(openDatabase(file).notices).toEqual([])
+    for (const f of fs.readdirSync(dir)) if (!f.endsWith('.created')) fs.rmSync(path.join(dir, f))
+    const { db, notices } = openDatabase(file)
+    db.close()
+    expect(notices.join()).toMatch(/已丢失/)
+  })
+})
+
+describe('migrations', () => {
+  it('are numbered 1..N without gaps', () => {
+    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1))
+  })
+
+  it('migration 1 creates meta and an append-only audit log on a real file', () => {
+    const file = path.join(dir, 'm1.sqlite')
+    const db = new Database(file)
+    applyPragmas(db)
+    migrate(db, migrations.slice(0, 1))
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    db.prepare("INSERT INTO meta(key, value) VALUES ('k', 'v')").run()
+    db.prepare("INSERT INTO audit_log(at, actor, action) VALUES (1, 'agent01', 'session.login')").run()
+    expect(() => db.prepare("INSERT INTO audit_log(at, action) VALUES ('not a number', 'x')").run()).toThrow() // STRICT table
+    db.close()
+  })
+
+  it('a failing migration leaves the previous version intact', () => {
+    const file = path.join(dir, 'fail.sqlite')
+    const db = new Database(file)
+    applyPragmas(db)
+    const broken = [...migrations, { version: LATEST_VERSION + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half(x); SELECT * FROM nowhere') }]
+    expect(() => migrate(db, broken)).toThrow()
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 })
+    db.close()
+  })
+})

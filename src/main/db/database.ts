@@ -1,0 +1,115 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { LATEST_VERSION, migrations, type Migration } from './migrations'
+
+/** A database we must not open: the message is for the agent and the log. */
+export class DatabaseRefusedError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'DatabaseRefusedError'
+  }
+}
+
+export interface OpenResult {
+  db: Database.Database
+  /** Things the agent must be told (a quarantined file, a recreated database). */
+  notices: string[]
+}
+
+/**
+ * Settings for every connection. `synchronous=FULL` must be set on every open:
+ * better-sqlite3's build defaults WAL to NORMAL, which can lose the last
+ * transactions on power loss, and a draft typed during a call is exactly that.
+ */
+export function applyPragmas(db: Database.Database): void {
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = FULL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('busy_timeout = 5000')
+}
+
+function refuseNewer(db: Database.Database, list: Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number
+  const latest = list.at(-1)?.version ?? 0
+  if (current > latest) {
+    throw new DatabaseRefusedError(
+      `数据库版本 ${current} 高于本程序支持的 ${latest}，请升级客户端后再打开；文件未作任何改动。` +
+        ` (Database version ${current} is newer than this app supports (${latest}); upgrade the app. The file was not changed.)`
+    )
+  }
+}
+
+export function migrate(db: Database.Database, list: Migration[] = migrations): number {
+  refuseNewer(db, list)
+  const current = db.pragma('user_version', { simple: true }) as number
+  for (const m of list) {
+    if (m.version <= current) continue
+    // One transaction per migration: a crash mid-way leaves the previous version intact.
+    db.transaction(() => {
+      m.up(db)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+function isCorruption(err: unknown): boolean {
+  const code = (err as { code?: string }).code
+  return code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT' || code === 'SQLITE_CORRUPT_VTAB'
+}
+
+/** Moves the broken file (and its WAL/SHM) aside, never deleting a byte. */
+function quarantine(file: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  const target = `${file}.corrupt-${stamp}`
+  fs.renameSync(file, target)
+  for (const suffix of ['-wal', '-shm']) if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, target + suffix)
+  return target
+}
+
+/**
+ * Opens (or creates) the local database. A corrupt file is kept as a safe copy
+ * and a fresh database is created, with a notice; a database from a newer
+ * version is refused untouched. A marker file tells a first start from a
+ * database that went missing, so that loss is never silent either.
+ */
+export function openDatabase(file: string, list: Migration[] = migrations): OpenResult {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  const notices: string[] = []
+  const marker = `${file}.created`
+  if (!fs.existsSync(file) && fs.existsSync(marker)) {
+    notices.push(`本地数据库文件 ${file} 已丢失，已新建空库；未同步的草稿可能需要从平台恢复。 (The local database was missing and has been recreated.)`)
+  }
+  const open = (): OpenResult => {
+    const db = new Database(file)
+    try {
+      // Reading the schema touches the header and the first pages: enough to
+      // catch a file that is not a database or is damaged at its start without
+      // a full integrity scan (seconds on a cache of a million tickets).
+      db.prepare('SELECT count(*) FROM sqlite_master').get()
+      // Refuse a newer database before any pragma writes to it (WAL mode changes the header).
+      refuseNewer(db, list)
+      applyPragmas(db)
+      migrate(db, list)
+      return { db, notices }
+    } catch (err) {
+      db.close()
+      throw err
+    }
+  }
+  try {
+    const result = open()
+    fs.writeFileSync(marker, new Date().toISOString())
+    return result
+  } catch (err) {
+    if (!isCorruption(err)) throw err
+    const safe = quarantine(file)
+    notices.push(`本地数据库已损坏，原文件已保存为 ${safe}，并已新建空库。 (The local database was corrupt; a safe copy was kept at ${safe} and a new one created.)`)
+    const result = open()
+    fs.writeFileSync(marker, new Date().toISOString())
+    return result
+  }
+}
+
+export { LATEST_VERSION }

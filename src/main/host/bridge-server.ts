@@ -1,0 +1,141 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { InvokeMessageSchema, type Caller, type DeskEvent } from '../../shared/ipc/contract'
+import { CONTENT_SECURITY_POLICY } from '../../shared/security'
+import type { Logger } from '../logging'
+import type { Core } from '../core'
+import { contentType, resolveInside } from './static-files'
+
+export interface BridgeServer {
+  port: number
+  uiUrl: string
+  phoneUrl: string
+  /** Open bridge connections by window kind (tests read this). */
+  connections(): Record<Caller, number>
+  close(): Promise<void>
+}
+
+/** Which bundle folders a window kind may load. Assets are shared by both bundles. */
+const ALLOWED_PREFIXES: Record<Caller, string[]> = {
+  ui: ['renderer/', 'assets/', 'resources/'],
+  phone: ['phone/', 'assets/', 'resources/']
+}
+
+const MAX_MESSAGE_BYTES = 1024 * 1024
+
+/**
+ * The browser host's loopback server: serves the same UI and phone-host bundles
+ * Electron loads and carries the same IPC contract over a WebSocket. Each window
+ * kind has its own random token, which is the first segment of every URL; a
+ * request or connection without a known token is refused, and the token also
+ * decides which window kind (and therefore which methods) a connection gets.
+ */
+export async function startBridgeServer(opts: { core: Core; staticDir: string; resourcesDir: string; port: number; log: Logger }): Promise<BridgeServer> {
+  const { core, log } = opts
+  const staticDir = fs.realpathSync(opts.staticDir)
+  const resourcesDir = fs.existsSync(opts.resourcesDir) ? fs.realpathSync(opts.resourcesDir) : null
+  const tokens = new Map<string, Caller>([
+    [crypto.randomBytes(24).toString('base64url'), 'ui'],
+    [crypto.randomBytes(24).toString('base64url'), 'phone']
+  ])
+  const tokenOf = (kind: Caller) => [...tokens].find(([, k]) => k === kind)![0]
+  const sockets = new Set<{ kind: Caller; ws: WebSocket }>()
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const [, token = '', ...rest] = url.pathname.split('/')
+    const kind = tokens.get(token)
+    const sub = rest.join('/')
+    if (!kind || req.method !== 'GET' || !ALLOWED_PREFIXES[kind].some((p) => sub.startsWith(p))) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('403 禁止访问 (forbidden)')
+      return
+    }
+    const file = sub.startsWith('resources/') && resourcesDir ? resolveInside(resourcesDir, sub.slice('resources/'.length)) : resolveInside(staticDir, sub)
+    if (!file) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404')
+      return
+    }
+    res.writeHead(200, {
+      'content-type': contentType(file),
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store'
+    })
+    fs.createReadStream(file).pipe(res)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const [, token = '', tail] = url.pathname.split('/')
+    const kind = tokens.get(token)
+    const origin = req.headers.origin
+    const port = (server.address() as AddressInfo).port
+    // The token is the guard; the Origin check also stops another local page that somehow learned it.
+    const originOk = !origin || origin === `http://127.0.0.1:${port}`
+    if (!kind || tail !== 'bridge' || !originOk) {
+      log.warn('host: bridge connection refused', { hasToken: Boolean(kind), origin })
+      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => accept(kind, ws))
+  })
+
+  function accept(kind: Caller, ws: WebSocket): void {
+    const entry = { kind, ws }
+    sockets.add(entry)
+    ws.on('close', () => sockets.delete(entry))
+    ws.on('message', (data) => {
+      let message: unknown
+      try {
+        message = JSON.parse(data.toString())
+      } catch {
+        log.warn('host: malformed bridge message', { kind })
+        ws.send(JSON.stringify({ type: 'error', message: 'malformed JSON' }))
+        return
+      }
+      const parsed = InvokeMessageSchema.safeParse(message)
+      if (!parsed.success) {
+        log.warn('host: invalid bridge envelope', { kind })
+        ws.send(JSON.stringify({ type: 'error', message: 'invalid envelope' }))
+        return
+      }
+      const { id, service, method, args } = parsed.data
+      void core.dispatcher.handle(kind, service, method, args).then((result) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }))
+      })
+    })
+  }
+
+  const unsubscribe = core.onEvent((audience, event: DeskEvent) => {
+    const text = JSON.stringify({ type: 'event', event })
+    for (const { kind, ws } of sockets) if ((audience === 'all' || audience === kind) && ws.readyState === ws.OPEN) ws.send(text)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const base = `http://127.0.0.1:${port}`
+  return {
+    port,
+    uiUrl: `${base}/${tokenOf('ui')}/renderer/index.html`,
+    phoneUrl: `${base}/${tokenOf('phone')}/phone/index.html`,
+    connections: () => {
+      const counts: Record<Caller, number> = { ui: 0, phone: 0 }
+      for (const s of sockets) counts[s.kind] += 1
+      return counts
+    },
+    close: async () => {
+      unsubscribe()
+      for (const { ws } of sockets) ws.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}

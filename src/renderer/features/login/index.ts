@@ -1,0 +1,1 @@
+export { default as LoginView } from './LoginView.vue'

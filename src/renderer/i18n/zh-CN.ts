@@ -1,0 +1,28 @@
+export default {
+  app: { title: '玉林12345坐席工作台', sandbox: '培训沙箱', production: '生产环境' },
+  login: {
+    title: '坐席登录',
+    username: '工号',
+    password: '密码',
+    submit: '登录',
+    usernameRequired: '请输入工号',
+    passwordRequired: '请输入密码',
+    sandboxHint: '培训沙箱账号：agent01、agent02、lead01、qa01、trainer01、admin01，密码均为 sandbox。沙箱数据不会同步到生产平台。'
+  },
+  shell: {
+    logout: '退出登录',
+    workbench: '工作台',
+    platform: '热线平台',
+    phoneHost: '话机',
+    seat: '座席',
+    role: '角色',
+    language: 'English',
+    notices: '系统提示',
+    noNotices: '暂无提示',
+    welcome: '欢迎，{name}',
+    revision: '状态版本 {revision}'
+  },
+  connectivity: { online: '在线', degraded: '不稳定', offline: '离线' },
+  phoneHost: { starting: '启动中', alive: '就绪', lost: '异常，正在重启' },
+  status: { loading: '正在连接工作台核心…', coreUnavailable: '无法连接工作台核心：{message}' }
+}

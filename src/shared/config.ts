@@ -1,0 +1,53 @@
+import { z } from 'zod'
+
+/**
+ * The desktop's one configuration file. Strict objects: an unknown key is almost
+ * always a typo of a real one, and silently ignoring it would start the app
+ * half-configured.
+ */
+const httpUrl = z.url({ protocol: /^https?$/, error: '必须是 http:// 或 https:// 地址 (must be an http(s) URL)' })
+const wsUrl = z.url({ protocol: /^wss?$/, error: '必须是 ws:// 或 wss:// 地址 (must be a ws(s) URL)' })
+
+export const ProfileSchema = z.enum(['sandbox', 'production'])
+export type Profile = z.infer<typeof ProfileSchema>
+
+export const SipConfigSchema = z.strictObject({
+  wsUrl,
+  user: z.string().min(1, '不能为空 (required)'),
+  password: z.string().min(1, '不能为空 (required)'),
+  domain: z.string().min(1, '不能为空 (required)'),
+  /** Number presented on outbound callbacks (From / P-Asserted-Identity). */
+  callerId: z.string().regex(/^\d{3,20}$/, '只能是 3–20 位数字 (3–20 digits)').default('12345')
+})
+
+export const ConfigSchema = z
+  .strictObject({
+    profile: ProfileSchema,
+    /** Where the SQLite files, logs and recordings live. Defaults to a per-profile folder under the user's data dir. */
+    dataDir: z.string().min(1, '不能为空 (required)').optional(),
+    platform: z.strictObject({ url: httpUrl }).optional(),
+    sip: SipConfigSchema.optional(),
+    updater: z.strictObject({ url: httpUrl }).optional(),
+    /** Minutes without input before the workbench locks (R10). */
+    idleLockMinutes: z.number().int().min(1).max(240).default(10)
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.profile !== 'production') return
+    // Production never falls back to the embedded sandbox platform or a default SIP account.
+    if (!cfg.platform) ctx.addIssue({ code: 'custom', path: ['platform'], message: '生产环境必须配置平台地址 (production needs platform.url)' })
+    if (!cfg.sip) ctx.addIssue({ code: 'custom', path: ['sip'], message: '生产环境必须配置 SIP 账号 (production needs sip.*)' })
+  })
+
+export type Config = z.infer<typeof ConfigSchema>
+
+/** The sandbox profile needs nothing configured: everything is embedded. */
+export const SANDBOX_CONFIG_INPUT = { profile: 'sandbox' } as const
+
+/** Formats zod issues as one line per key: `sip.wsUrl: 必须是 … (…)`. */
+export function describeConfigIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.length ? issue.path.join('.') : '(根 root)'
+    if (issue.code === 'unrecognized_keys') return `${key}: 未知配置项 unknown key(s): ${issue.keys.join(', ')}`
+    return `${key}: ${issue.message}`
+  })
+}

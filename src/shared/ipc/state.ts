@@ -1,0 +1,85 @@
+import { z } from 'zod'
+import { RoleSchema } from '../roles'
+import { ProfileSchema } from '../config'
+
+/**
+ * Main owns the application state; windows hold mirrors. State is split into
+ * topics; every change bumps one global revision and is published as
+ * `{revision, topic, value}`. A window that sees a gap (it reloaded, or its
+ * connection dropped) asks for a snapshot instead of guessing.
+ */
+export const SessionStateSchema = z.object({
+  user: z
+    .object({
+      id: z.string(),
+      username: z.string(),
+      displayName: z.string(),
+      roles: z.array(RoleSchema),
+      seatId: z.string().nullable()
+    })
+    .nullable(),
+  since: z.number().nullable()
+})
+
+export const PhoneHostStateSchema = z.object({
+  /** starting: not heard from yet; alive: heartbeats arrive; lost: heartbeats stopped (being restarted). */
+  status: z.enum(['starting', 'alive', 'lost']),
+  since: z.number(),
+  lastHeartbeat: z.number().nullable(),
+  restarts: z.number().int(),
+  userAgent: z.string().nullable()
+})
+
+export const ConnectivitySchema = z.object({
+  platform: z.enum(['online', 'degraded', 'offline']),
+  detail: z.string(),
+  since: z.number()
+})
+
+export const NoticeSchema = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  at: z.number()
+})
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  profile: ProfileSchema,
+  runtime: z.enum(['electron', 'browser-host', 'test']),
+  dataDir: z.string(),
+  startedAt: z.number()
+})
+
+export const AppStateSchema = z.object({
+  app: AppInfoSchema,
+  session: SessionStateSchema,
+  phoneHost: PhoneHostStateSchema,
+  connectivity: ConnectivitySchema,
+  notices: z.array(NoticeSchema)
+})
+
+export type AppState = z.infer<typeof AppStateSchema>
+export type Topic = keyof AppState
+export const TOPICS = Object.keys(AppStateSchema.shape) as Topic[]
+
+export const SnapshotSchema = z.object({ revision: z.number().int(), state: AppStateSchema })
+export type Snapshot = z.infer<typeof SnapshotSchema>
+
+export interface StateChange<T extends Topic = Topic> {
+  revision: number
+  topic: T
+  value: AppState[T]
+}
+
+/**
+ * The mirror's one rule: apply a change only if it is the next revision;
+ * anything else (a gap, a replay) means the mirror must resync from a snapshot.
+ */
+export function applyChange(mirror: { revision: number; state: AppState }, change: StateChange): 'applied' | 'stale' | 'resync' {
+  if (change.revision <= mirror.revision) return 'stale'
+  if (change.revision !== mirror.revision + 1) return 'resync'
+  ;(mirror.state as Record<Topic, unknown>)[change.topic] = change.value
+  mirror.revision = change.revision
+  return 'applied'
+}
