@@ -7,7 +7,10 @@ import path from 'node:path'
  * source (unit tests, tsx), the TypeScript file run through tsx's loader.
  */
 export function resolveWorkerScript(bundledName: string, sourceFile: string): { file: string; execArgv: string[] } {
-  const bundled = path.join(__dirname, `${bundledName}.js`)
-  if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] }
+  // Shared code may land in out/main/chunks/, one level below the entries.
+  for (const dir of [__dirname, path.dirname(__dirname)]) {
+    const bundled = path.join(dir, `${bundledName}.js`)
+    if (fs.existsSync(bundled)) return { file: bundled, execArgv: [] }
+  }
   return { file: sourceFile, execArgv: ['--require', 'tsx/cjs'] }
 }
