@@ -1,9 +1,11 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import ElementPlus from 'element-plus'
 import 'element-plus/dist/index.css'
 import './styles/base.css'
 import App from './App.vue'
 import { i18n } from './i18n'
+import { installElement } from './element'
 
-createApp(App).use(createPinia()).use(i18n).use(ElementPlus).mount('#app')
+const app = createApp(App).use(createPinia()).use(i18n)
+installElement(app)
+app.mount('#app')
