@@ -87,6 +87,20 @@ describe('migrations', () => {
     db.close()
   })
 
+  it('migration 2 creates the outbox: unique idempotency keys, known statuses only', () => {
+    const file = path.join(dir, 'm2.sqlite')
+    const db = new Database(file)
+    applyPragmas(db)
+    migrate(db, migrations.slice(0, 1))
+    migrate(db, migrations.slice(0, 2)) // upgrading an existing version-1 file
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    const insert = db.prepare('INSERT INTO outbox(idempotency_key, operation, payload, created_at) VALUES (?, ?, ?, ?)')
+    insert.run('k1', 'createTicket', '{}', 1)
+    expect(() => insert.run('k1', 'createTicket', '{}', 2)).toThrow(/UNIQUE/)
+    expect(() => db.prepare("UPDATE outbox SET status = 'lost' WHERE idempotency_key = 'k1'").run()).toThrow(/CHECK/)
+    db.close()
+  })
+
   it('a failing migration leaves the previous version intact', () => {
     const file = path.join(dir, 'fail.sqlite')
     const db = new Database(file)

@@ -33,6 +33,39 @@ export const migrations: Migration[] = [
         CREATE INDEX audit_log_at ON audit_log(at);
       `)
     }
+  },
+  {
+    version: 2,
+    name: 'outbox',
+    up(db) {
+      db.exec(`
+        -- Every change for the platform, in the order it was made. A row lives until the
+        -- platform has acknowledged it; its idempotency key makes a resend after a crash
+        -- or a lost response harmless (the platform returns the first result).
+        CREATE TABLE outbox (
+          seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          operation       TEXT NOT NULL,            -- platform operationId, e.g. createTicket
+          entity_key      TEXT,                     -- e.g. ticket:<local id>; later changes to it wait behind it
+          payload         TEXT NOT NULL,            -- JSON: path params, body, expected version
+          created_at      INTEGER NOT NULL,
+          status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'rejected', 'conflict')),
+          attempts        INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL DEFAULT 0,
+          last_error      TEXT,                     -- JSON: what the platform or network said
+          actor           TEXT
+        ) STRICT;
+        CREATE INDEX outbox_status_seq ON outbox(status, seq);
+        -- Acknowledged changes: what the platform answered, kept for the agent's history and for tests.
+        CREATE TABLE outbox_done (
+          idempotency_key TEXT PRIMARY KEY,
+          operation       TEXT NOT NULL,
+          entity_key      TEXT,
+          response        TEXT,
+          done_at         INTEGER NOT NULL
+        ) STRICT;
+      `)
+    }
   }
 ]
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3'
+import { outboxOperations } from './outbox-operations'
 
 /**
  * The named queries the database worker runs. Main never sees SQL: it calls an
@@ -6,6 +7,7 @@ import type Database from 'better-sqlite3'
  * SQL channel). Later features add their operation modules to this table.
  */
 export const operations = {
+  ...outboxOperations,
   'meta.get': (db: Database.Database, args: { key: string }): string | null => {
     const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(args.key) as { value: string } | undefined
     return row?.value ?? null
