@@ -15,6 +15,8 @@ import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded
 import { SessionService } from './session/session-service'
 import { StateHub } from './state/state-hub'
 import { AuditLog } from './audit'
+import { FieldCipher } from './crypto/field-cipher'
+import { fileSecretWrapper, loadDataKey, type SecretWrapper } from './crypto/key-store'
 
 export interface CoreRuntime {
   kind: AppState['app']['runtime']
@@ -23,6 +25,8 @@ export interface CoreRuntime {
   /** Phone-host heartbeat period and the silence after which it is restarted. */
   heartbeatMs?: number
   phoneTimeoutMs?: number
+  /** Wraps the local data key: the OS keyring under Electron; a 0600 key file otherwise. */
+  secretWrapper?: SecretWrapper
   /** A production deployment's own platform adapter (see platform/gateway.ts). */
   createGateway?: (baseUrl: string) => PlatformGateway
 }
@@ -55,6 +59,13 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     notify('warning', n)
   }
   const audit = new AuditLog(db)
+
+  let wrapper = runtime.secretWrapper
+  if (!wrapper) {
+    wrapper = fileSecretWrapper(config.dataDir)
+    if (config.profile === 'production') notify('warning', '未找到系统密钥环，本地加密密钥保存在受保护的文件中。 (No OS keyring: the local data key is kept in a user-only file.)')
+  }
+  const cipher = new FieldCipher(loadDataKey(config.dataDir, wrapper))
 
   // The sandbox embeds the reference platform (in its own thread, on loopback);
   // production talks to the configured platform. Never both.
@@ -107,6 +118,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     config,
     hub,
     db,
+    cipher,
     dispatcher,
     supervisor,
     session,

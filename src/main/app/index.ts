@@ -6,6 +6,7 @@ import { createCore, type Core } from '../core'
 import type { Logger } from '../logging'
 import { wireIpc } from './ipc'
 import { registerAppScheme, serveAppScheme } from './protocol'
+import { safeStorageWrapper } from './safe-storage'
 import { applyAppSecurity } from './security'
 import { startUpdater } from './updater'
 import { createPhoneWindow, createUiWindow } from './windows'
@@ -56,7 +57,7 @@ if (!app.requestSingleInstanceLock()) {
     }
     applyAppSecurity()
     serveAppScheme(path.join(__dirname, '../renderer'), path.join(process.resourcesPath, 'resources'))
-    core = await createCore(config, { kind: 'electron', version: app.getVersion(), log: logger })
+    core = await createCore(config, { kind: 'electron', version: app.getVersion(), log: logger, secretWrapper: safeStorageWrapper() ?? undefined })
     const c = core
     wireIpc(c, () => ({ ui, phone }), logger)
 
