@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Caller, DeskEvent } from '../shared/ipc/contract'
 import type { AppState } from '../shared/ipc/state'
@@ -14,6 +15,7 @@ import { HttpPlatformGateway } from './platform/http-gateway'
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
 import { SessionService } from './session/session-service'
 import { StateHub } from './state/state-hub'
+import { SyncWorker } from './sync/sync-worker'
 import { AuditLog } from './audit'
 import { FieldCipher } from './crypto/field-cipher'
 import { fileSecretWrapper, loadDataKey, type SecretWrapper } from './crypto/key-store'
@@ -46,6 +48,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     session: { user: null, since: null },
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
+    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null },
     notices: []
   })
   const notify = (level: 'info' | 'warning' | 'error', message: string) => {
@@ -77,12 +80,49 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   } else {
     platformUrl = config.platform!.url
   }
-  const gateway = (runtime.createGateway ?? ((url) => new HttpPlatformGateway(url)))(platformUrl)
+  const gateway = (runtime.createGateway ?? ((url) => new HttpPlatformGateway(url, () => undefined)))(platformUrl)
   const connectivity = new ConnectivityMonitor(hub, gateway, log)
   await connectivity.probe()
   connectivity.start()
 
   const session = new SessionService(hub, () => gateway, audit, log)
+
+  // Changes for the platform go through the outbox; the sync worker drains it in order.
+  const refreshSync = async (synced: boolean) => {
+    const counts = await db.call('outbox.counts', undefined as never)
+    const prev = hub.get('sync')
+    const lastSyncedAt = synced ? Date.now() : prev.lastSyncedAt
+    if (prev.pending !== counts.pending || prev.rejected !== counts.rejected || prev.conflict !== counts.conflict || lastSyncedAt !== prev.lastSyncedAt)
+      hub.set('sync', { ...counts, lastSyncedAt })
+  }
+  let lastOutcome: string | null = null
+  const syncWorker = new SyncWorker(
+    db,
+    { send: (entry) => gateway.sendChange(entry, session.bearer()) },
+    {
+      outcome: (kind, reason) => {
+        lastOutcome = kind
+        if (kind === 'retry') connectivity.report(reason ?? 'offline', reason === 'degraded' ? '平台暂时无法处理，稍后重试 (platform busy, retrying)' : '同步失败：无法连接平台 (sync: platform unreachable)')
+        else connectivity.report('online', '同步正常 (syncing)')
+      },
+      changed: () => void refreshSync(lastOutcome === 'ok')
+    },
+    log
+  )
+  connectivity.onChange((next) => {
+    if (next === 'online') syncWorker.reconnected()
+  })
+  await refreshSync(false)
+  syncWorker.start()
+  const outbox = {
+    /** Queues one change for the platform; returns its idempotency key. Durable before it returns. */
+    async enqueue(operation: string, entityKey: string | null, payload: unknown, actor: string | null, idempotencyKey: string = randomUUID()): Promise<string> {
+      await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload, actor, at: Date.now() })
+      void refreshSync(false)
+      syncWorker.kick()
+      return idempotencyKey
+    }
+  }
   const supervisor = new PhoneHostSupervisor(hub, log, { heartbeatMs: runtime.heartbeatMs ?? 2000, timeoutMs: runtime.phoneTimeoutMs ?? 8000 })
 
   const handlers: Handlers = {
@@ -122,6 +162,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     dispatcher,
     supervisor,
     session,
+    outbox,
+    syncWorker,
     platformUrl,
     sendPhoneCommand,
     notify,
@@ -133,6 +175,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     async stop(): Promise<void> {
       supervisor.dispose()
       connectivity.stop()
+      await syncWorker.stop()
       await embedded?.close()
       await db.close()
       log.info('core stopped')

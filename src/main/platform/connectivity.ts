@@ -11,6 +11,7 @@ const DEGRADED_MS = 1500
  */
 export class ConnectivityMonitor {
   private timer: NodeJS.Timeout | null = null
+  private readonly listeners = new Set<(next: 'online' | 'degraded' | 'offline') => void>()
 
   constructor(
     private readonly hub: StateHub,
@@ -48,5 +49,11 @@ export class ConnectivityMonitor {
     if (current.platform === platform) return
     this.log.info('connectivity changed', { from: current.platform, to: platform, detail })
     this.hub.set('connectivity', { platform, detail, since: Date.now() })
+    for (const l of this.listeners) l(platform)
+  }
+
+  onChange(listener: (next: 'online' | 'degraded' | 'offline') => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 }

@@ -1,4 +1,6 @@
 import type { Role } from '../../shared/roles'
+import type { OutboxEntry } from '../db/outbox-operations'
+import type { SendOutcome } from '../sync/sync-worker'
 
 /**
  * The adapter seam (R9): everything the desktop needs from a hotline platform.
@@ -20,6 +22,12 @@ export interface PlatformGateway {
   logout(token: string): Promise<void>
   /** Cheap reachability probe for the connectivity indicator. */
   health(): Promise<{ ok: boolean; latencyMs: number }>
+  /**
+   * Sends one queued change (an outbox entry: operation, payload, idempotency key)
+   * and classifies the answer for the sync worker. Must be safe to repeat: the
+   * idempotency key travels with every attempt.
+   */
+  sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome>
 }
 
 /** A failure talking to the platform. `status` 0 means no HTTP answer at all. */

@@ -1,10 +1,24 @@
+import type { OutboxEntry } from '../db/outbox-operations'
+import type { SendOutcome } from '../sync/sync-worker'
 import { PlatformError, type PlatformGateway, type PlatformUser } from './gateway'
+
+/** How an operationId maps to HTTP; comes from the shared API operation table. */
+export type RouteOf = (operationId: string) => { method: string; path: string } | undefined
+
+/** An outbox payload for the HTTP platform: path parameters and the JSON body. */
+export interface HttpChangePayload {
+  params?: Record<string, string | number>
+  body?: unknown
+}
 
 const TIMEOUT_MS = 8000
 
 /** The reference platform's HTTP API, reached with fetch (Node's undici). */
 export class HttpPlatformGateway implements PlatformGateway {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly routeOf: RouteOf
+  ) {}
 
   private async request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
     let res: Response
@@ -47,5 +61,39 @@ export class HttpPlatformGateway implements PlatformGateway {
       if (err instanceof PlatformError && err.status >= 500) return { ok: false, latencyMs: Math.round(performance.now() - started) }
       throw err
     }
+  }
+
+  async sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome> {
+    const route = this.routeOf(entry.operation)
+    if (!route) return { kind: 'reject', error: { message: `未知的平台操作 ${entry.operation} (unknown operation)` } }
+    const payload = (entry.payload ?? {}) as HttpChangePayload
+    const path = route.path.replace(/\{(\w+)\}|:(\w+)/g, (_m, a: string | undefined, b: string | undefined) => encodeURIComponent(String(payload.params?.[(a ?? b)!] ?? '')))
+    let res: Response
+    try {
+      res = await fetch(new URL(path.replace(/^\//, ''), this.baseUrl.endsWith('/') ? this.baseUrl : this.baseUrl + '/'), {
+        method: route.method,
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': entry.idempotencyKey,
+          ...(token ? { authorization: `Bearer ${token}` } : {})
+        },
+        body: payload.body === undefined ? undefined : JSON.stringify(payload.body),
+        signal: AbortSignal.timeout(TIMEOUT_MS)
+      })
+    } catch (err) {
+      return { kind: 'retry', reason: 'offline', error: { message: (err as Error).message } }
+    }
+    const text = await res.text().catch(() => '')
+    let body: unknown = text
+    try {
+      body = text ? JSON.parse(text) : null
+    } catch {
+      // keep the raw text: a proxy's HTML error page is still worth showing in the log
+    }
+    if (res.ok) return { kind: 'ok', response: body }
+    if (res.status === 409) return { kind: 'conflict', error: body }
+    // Not the content's fault: the platform is busy, or the session needs renewing. Retry later.
+    if (res.status >= 500 || res.status === 429 || res.status === 408 || res.status === 401) return { kind: 'retry', reason: 'degraded', error: { status: res.status, body } }
+    return { kind: 'reject', error: body }
   }
 }

@@ -36,6 +36,14 @@ export const ConnectivitySchema = z.object({
   since: z.number()
 })
 
+/** The outbox as the agent sees it: how much waits, and what needs the agent (refused or conflicting). */
+export const SyncStateSchema = z.object({
+  pending: z.number().int(),
+  rejected: z.number().int(),
+  conflict: z.number().int(),
+  lastSyncedAt: z.number().nullable()
+})
+
 export const NoticeSchema = z.object({
   id: z.string(),
   level: z.enum(['info', 'warning', 'error']),
@@ -56,6 +64,7 @@ export const AppStateSchema = z.object({
   session: SessionStateSchema,
   phoneHost: PhoneHostStateSchema,
   connectivity: ConnectivitySchema,
+  sync: SyncStateSchema,
   notices: z.array(NoticeSchema)
 })
 
