@@ -34,6 +34,9 @@ const PACKAGE_LAYERS = [
   { match: /^ws$/, layers: ['main', 'main/sandbox', 'platform'], why: 'WebSocket servers run in Node only' }
 ]
 
+/** Test-only packages a unit test beside the code may import in any layer. */
+const TEST_PACKAGES = /^(vitest|fast-check|@vue\/test-utils|happy-dom)(\/|$)/
+
 /** Packages shared/ may use: no runtime at all, only pure libraries. */
 const SHARED_PACKAGES = /^zod(\/|$)/
 
@@ -82,6 +85,7 @@ export default {
         return
       }
       const name = packageName(spec)
+      if (/\.test\.ts$/.test(file) && TEST_PACKAGES.test(name)) return
       if (from === 'shared' && !SHARED_PACKAGES.test(name)) {
         context.report({ node, messageId: 'shared', data: { spec } })
         return
