@@ -1,0 +1,94 @@
+import crypto from 'node:crypto'
+import type { Role } from '../shared/roles'
+import type { Db } from './db/open-database'
+
+/** A signed-in user as the handlers see it. */
+export interface SessionUser {
+  id: string
+  username: string
+  displayName: string
+  roles: Role[]
+  seatId: string | null
+}
+
+const SESSION_HOURS = 12
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
+
+/** scrypt with a random salt; the stored string carries its parameters so they can be raised later. */
+export function hashPassword(password: string): string {
+  const salt = crypto.randomBytes(16)
+  const hash = crypto.scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p })
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [scheme, n, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64')
+  const actual = crypto.scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) })
+  return crypto.timingSafeEqual(actual, expected)
+}
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
+
+export interface UserRow {
+  id: string
+  username: string
+  display_name: string
+  roles: string
+  seat_id: string | null
+  password_hash: string
+  sandbox: number
+  disabled: number
+}
+
+export function toSessionUser(row: UserRow): SessionUser {
+  return { id: row.id, username: row.username, displayName: row.display_name, roles: JSON.parse(row.roles) as Role[], seatId: row.seat_id }
+}
+
+export function createSession(db: Db, userId: string, now: Date): { token: string; expiresAt: string } {
+  const token = crypto.randomBytes(32).toString('base64url')
+  const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000).toISOString()
+  db.prepare('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(sha256(token), userId, now.toISOString(), expiresAt)
+  return { token, expiresAt }
+}
+
+export function endSession(db: Db, token: string): void {
+  db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token))
+}
+
+/** The user behind a bearer token, or null when it is unknown, expired or the account is disabled. */
+export function userForToken(db: Db, token: string, now: Date): SessionUser | null {
+  const row = db
+    .prepare(
+      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`
+    )
+    .get(sha256(token), now.toISOString()) as UserRow | undefined
+  return row ? toSessionUser(row) : null
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  const m = header?.match(/^Bearer\s+(\S+)$/i)
+  return m?.[1] ?? null
+}
+
+export interface NewUser {
+  id: string
+  username: string
+  displayName: string
+  roles: Role[]
+  seatId?: string | null
+  password: string
+  sandbox?: boolean
+}
+
+export function insertUser(db: Db, u: NewUser): void {
+  db.prepare(
+    'INSERT INTO users (id, username, display_name, roles, seat_id, password_hash, sandbox) VALUES (?, ?, ?, ?, ?, ?, ?)'
+  ).run(u.id, u.username, u.displayName, JSON.stringify(u.roles), u.seatId ?? null, hashPassword(u.password), u.sandbox ? 1 : 0)
+}
+
+export function requestHash(parts: unknown): string {
+  return sha256(JSON.stringify(parts))
+}

@@ -1,0 +1,35 @@
+import type { ApiErrorBody, ApiErrorCode, ValidationIssue } from '../../shared/api'
+
+/** A failure with its HTTP status and bilingual body; thrown by handlers, answered by the router. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody
+  ) {
+    super(body.message_en)
+    this.name = 'ApiError'
+  }
+}
+
+function error(status: number, code: ApiErrorCode, zh: string, en: string, extra: Partial<ApiErrorBody> = {}): ApiError {
+  return new ApiError(status, { error: code, message_zh: zh, message_en: en, ...extra })
+}
+
+export const errors = {
+  validation: (issues: ValidationIssue[]) => error(400, 'validation', '请求内容不符合要求', 'the request failed validation', { issues }),
+  /** A single-field validation failure found after the schema passed (e.g. an unknown department). */
+  field: (path: string, zh: string, en: string) => error(400, 'validation', '请求内容不符合要求', 'the request failed validation', { issues: [{ path, code: 'custom', message_zh: zh, message_en: en }] }),
+  unauthenticated: (zh = '未登录或登录已过期', en = 'not signed in or the session expired') => error(401, 'unauthenticated', zh, en),
+  forbidden: () => error(403, 'forbidden', '当前角色无权执行此操作', 'your role may not do this'),
+  notFound: (what: string, whatEn: string) => error(404, 'not_found', `${what}不存在`, `${whatEn} not found`),
+  conflict: (currentVersion: number) =>
+    error(409, 'conflict', `数据已被他人修改（当前版本 ${currentVersion}），请刷新后再改`, `stale version; the current version is ${currentVersion}`, { currentVersion }),
+  invalidTransition: (status: string, version: number, zh: string, en: string) =>
+    error(409, 'invalid_transition', zh, en, { currentStatus: status, currentVersion: version }),
+  idempotencyKeyRequired: () =>
+    error(400, 'idempotency_key_required', '变更请求必须带 Idempotency-Key 请求头', 'a mutating request needs an Idempotency-Key header'),
+  idempotencyKeyReused: () =>
+    error(422, 'idempotency_key_reused', '该 Idempotency-Key 已用于另一个请求', 'this Idempotency-Key was used for a different request'),
+  unsupportedMediaType: (expected: string) => error(415, 'unsupported_media_type', `请求体类型应为 ${expected}`, `the body must be ${expected}`),
+  rangeNotSatisfiable: () => error(416, 'range_not_satisfiable', '请求的范围超出录音长度', 'the requested range is outside the recording')
+}
