@@ -72,6 +72,8 @@ export function createPlatform(options: PlatformOptions): Platform {
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true })
   const sockets = new Set<{ close(code?: number): void }>()
+  // JSON and audio only: a text/plain body is a client bug, answered 415 rather than parsed as a string.
+  app.removeContentTypeParser('text/plain')
   app.addContentTypeParser([...RECORDING_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_RECORDING_BYTES }, (_req, body, done) => done(null, body))
   installErrorHandler(app, logError)
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } })

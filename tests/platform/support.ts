@@ -1,0 +1,51 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+/** A fresh temp data directory per test; removed by the returned function. */
+export function tempDataDir(prefix = 'platform-'): { dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+  return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A small fetch wrapper for the platform's JSON API on loopback. */
+export function client(base: string, token?: string) {
+  return async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(base + url, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000)
+    })
+    const text = await res.text()
+    let json: any = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = text
+    }
+    return { status: res.status, body: json, headers: res.headers }
+  }
+}
+
+export async function login(base: string, username: string, password = 'sandbox'): Promise<string> {
+  const res = await client(base)('POST', '/api/v1/auth/login', { username, password })
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`)
+  return res.body.token as string
+}
+
+/** A valid createTicket body for the sandbox seed. */
+export function ticketBody(n: number, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'complaint',
+    categoryId: '04.01.01',
+    area: { district: '玉州区', town: '名山街道' },
+    address: `玉州区名山街道人民路${n}号`,
+    title: `预付卡退费 ${n}`,
+    content: `在健身房办的年卡无法退费，第 ${n} 号测试工单。`,
+    citizen: { name: '测试市民', phone: '13900000001' },
+    handlingMode: 'dispatch',
+    dispatch: { departments: [{ departmentId: 'scjgj', role: 'lead' }], deadline: new Date(Date.now() + 7 * 86400_000).toISOString() },
+    ...extra
+  }
+}
