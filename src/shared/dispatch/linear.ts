@@ -78,12 +78,34 @@ export function trainOvrSvm(
   return { weights, dim }
 }
 
-export function scores(model: LinearModel, x: SparseVec): number[] {
-  const out: number[] = []
-  for (const w of model.weights) {
-    let s = w[model.dim]! * BIAS
-    for (let k = 0; k < x.idx.length; k++) s += w[x.idx[k]!]! * x.val[k]!
-    out.push(s)
+/**
+ * Feature-major copy of the weights (`w[f·K + k]`, bias last): scoring touches one short contiguous row per feature
+ * instead of K rows spread over megabytes, which is what keeps the per-keystroke path fast.
+ */
+const featureMajor = new WeakMap<LinearModel, Float32Array>()
+
+function byFeature(model: LinearModel): Float32Array {
+  let fm = featureMajor.get(model)
+  if (!fm) {
+    const K = model.weights.length
+    fm = new Float32Array((model.dim + 1) * K)
+    model.weights.forEach((w, k) => {
+      for (let f = 0; f <= model.dim; f++) fm![f * K + k] = w[f]!
+    })
+    featureMajor.set(model, fm)
   }
-  return out
+  return fm
+}
+
+export function scores(model: LinearModel, x: SparseVec): number[] {
+  const K = model.weights.length
+  const fm = byFeature(model)
+  const out = new Float64Array(K)
+  for (let k = 0; k < K; k++) out[k] = fm[model.dim * K + k]! * BIAS
+  for (let j = 0; j < x.idx.length; j++) {
+    const base = x.idx[j]! * K
+    const v = x.val[j]!
+    for (let k = 0; k < K; k++) out[k]! += fm[base + k]! * v
+  }
+  return Array.from(out)
 }

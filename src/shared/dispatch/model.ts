@@ -13,10 +13,11 @@
  * train a second head, so a department with few or no past tickets can still be recommended from its duty list.
  */
 
-import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, FeatureSpace, type SparseVec, extractCounts } from './features'
+import { DEFAULT_FEATURE_OPTIONS, type FeatureOptions, FeatureSpace, type SparseVec } from './features'
 import { DEFAULT_SVM, type LinearModel, type SvmOptions, scores, trainOvrSvm } from './linear'
 import { stratifiedSplit } from './split'
-import { Segmenter, type Token, tokenize } from './text'
+import { STOP_WORDS } from './stopwords'
+import { Segmenter, tokenize } from './text'
 
 export interface TrainingTicket {
   id: string
@@ -57,7 +58,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   features: DEFAULT_FEATURE_OPTIONS,
   svm: DEFAULT_SVM,
-  minDf: 2,
+  minDf: 3,
   calibrationShare: 0.2,
   abstainTargetAccuracy: 0.95,
   dutyClauseWeight: 2,
@@ -134,22 +135,28 @@ export interface Prediction extends HeadPrediction {
 // ---------------------------------------------------------------------------------------------------------------
 // Training
 
+const SEGMENTED = /\p{Script=Han}\s+\p{Script=Han}/u
+const HAN_WORD = /^\p{Script=Han}+$/u
+
+/**
+ * The segmentation vocabulary with counts. Pre-segmented tickets teach their own cuts; when no ticket is
+ * segmented (a platform's raw history), the words come from the ECMAScript word segmenter instead.
+ */
 function vocabularyOf(tickets: readonly TrainingTicket[]): Map<string, number> {
   const freq = new Map<string, number>()
+  const add = (w: string): void => {
+    if (HAN_WORD.test(w) && !(STOP_WORDS.has(w) && w.length === 1)) freq.set(w, (freq.get(w) ?? 0) + 1)
+  }
+  const segmented = tickets.filter((t) => SEGMENTED.test(t.text))
+  if (segmented.length > 0) {
+    for (const t of segmented) for (const w of t.text.normalize('NFKC').toLowerCase().split(/\s+/)) add(w)
+    return freq
+  }
+  const icu = new Intl.Segmenter('zh', { granularity: 'word' })
   for (const t of tickets) {
-    // Only pre-segmented text teaches words; raw text is segmented by what the segmented text taught.
-    if (!/\p{Script=Han}\s+\p{Script=Han}/u.test(t.text)) continue
-    for (const w of t.text.normalize('NFKC').toLowerCase().split(/\s+/)) {
-      if (!/^\p{Script=Han}+$/u.test(w)) continue
-      freq.set(w, (freq.get(w) ?? 0) + 1)
-    }
+    for (const s of icu.segment(t.text.normalize('NFKC').toLowerCase())) if (s.isWordLike && !STOP_WORDS.has(s.segment)) add(s.segment)
   }
   return freq
-}
-
-/** Tokens of a ticket: segmented input keeps its own cuts where the vocabulary knows them. */
-function tokensOf(text: string, seg: Segmenter): Token[] {
-  return tokenize(text, seg)
 }
 
 function softmax(s: readonly number[], temperature: number): number[] {
@@ -212,7 +219,6 @@ export function fitAbstainThreshold(conf: readonly number[], correct: readonly b
 }
 
 interface Prepared {
-  seg: Segmenter
   vocabulary: Map<string, number>
   space: FeatureSpace
   vectors: SparseVec[]
@@ -221,10 +227,12 @@ interface Prepared {
 function prepare(docs: readonly { text: string }[], vocabTickets: readonly TrainingTicket[], opts: TrainOptions): Prepared {
   const vocabulary = vocabularyOf(vocabTickets)
   const seg = new Segmenter(vocabulary)
-  const counts = docs.map((d) => extractCounts(tokensOf(d.text, seg), opts.features))
-  const space = FeatureSpace.fit(counts, opts.features, opts.minDf)
-  const vectors = counts.map((c) => space.vectorize(c))
-  return { seg, vocabulary, space, vectors }
+  const { space, vectors } = FeatureSpace.fit(
+    docs.map((d) => tokenize(d.text, seg)),
+    opts.features,
+    opts.minDf
+  )
+  return { vocabulary, space, vectors }
 }
 
 function labelIndex(labels: readonly string[]): Map<string, number> {
@@ -360,19 +368,23 @@ function displayFeature(name: string): string {
 export class DispatchModel {
   private readonly seg: Segmenter
   /** Inverted index feature → exemplars holding it (word features only). */
-  private readonly postings = new Map<number, { ex: number; v: number }[]>()
+  private readonly postings = new Map<number, { ex: Int32Array; v: Float32Array }>()
+  private simScratch: Float64Array | undefined
   private dutyVectors: SparseVec[] | undefined
 
   constructor(readonly data: DispatchModelData) {
     this.seg = new Segmenter(data.vocabulary)
+    const lists = new Map<number, { ex: number[]; v: number[] }>()
     data.exemplars.forEach((e, ex) => {
       for (let k = 0; k < e.terms.length; k++) {
         const f = e.terms[k]!
-        let p = this.postings.get(f)
-        if (!p) this.postings.set(f, (p = []))
-        p.push({ ex, v: e.values[k]! })
+        let p = lists.get(f)
+        if (!p) lists.set(f, (p = { ex: [], v: [] }))
+        p.ex.push(ex)
+        p.v.push(e.values[k]!)
       }
     })
+    for (const [f, p] of lists) this.postings.set(f, { ex: Int32Array.from(p.ex), v: Float32Array.from(p.v) })
   }
 
   get labels(): readonly string[] {
@@ -380,7 +392,7 @@ export class DispatchModel {
   }
 
   vectorize(text: string): SparseVec {
-    return this.data.space.vectorize(extractCounts(tokensOf(text, this.seg), this.data.space.opts))
+    return this.data.space.vectorize(tokenize(text, this.seg))
   }
 
   private headPredict(head: Head, x: SparseVec): { pred: HeadPrediction; scores: number[] } {
@@ -412,19 +424,21 @@ export class DispatchModel {
   private topWords(x: SparseVec, head: Head, label: string, n: number): { text: string; weight: number }[] {
     const w = head.linear.weights[head.labels.indexOf(label)]
     if (!w) return []
-    const contrib: { text: string; weight: number }[] = []
+    const names = this.data.space.names
+    const contrib: [number, number][] = []
     for (let k = 0; k < x.idx.length; k++) {
-      const name = this.data.space.names[x.idx[k]!]!
+      const c = w[x.idx[k]!]! * x.val[k]!
+      if (c > 0) contrib.push([x.idx[k]!, c])
+    }
+    contrib.sort((a, b) => b[1] - a[1])
+    const out: { text: string; weight: number }[] = []
+    for (const [f, c] of contrib) {
+      const name = names[f]!
       // Single characters are weak evidence to show an agent; words, bigrams and 2–3-char n-grams explain better.
       if (name.startsWith('c:') && name.length < 4) continue
-      const c = w[x.idx[k]!]! * x.val[k]!
-      if (c > 0) contrib.push({ text: displayFeature(name), weight: c })
-    }
-    contrib.sort((a, b) => b.weight - a.weight)
-    const out: { text: string; weight: number }[] = []
-    for (const c of contrib) {
-      if (out.some((o) => o.text.includes(c.text) || c.text.includes(o.text))) continue
-      out.push({ text: c.text, weight: Math.round(c.weight * 1000) / 1000 })
+      const text = displayFeature(name)
+      if (out.some((o) => o.text.includes(text) || text.includes(o.text))) continue
+      out.push({ text, weight: Math.round(c * 1000) / 1000 })
       if (out.length >= n) break
     }
     return out
@@ -432,27 +446,39 @@ export class DispatchModel {
 
   /** Past tickets sharing the most distinctive words (dot product over their kept terms). */
   similar(x: SparseVec, n: number): Explanation['similarTickets'] {
-    const acc = new Map<number, number>()
+    const acc = (this.simScratch ??= new Float64Array(this.data.exemplars.length))
+    const touched: number[] = []
     for (let k = 0; k < x.idx.length; k++) {
       const p = this.postings.get(x.idx[k]!)
       if (!p) continue
       const xv = x.val[k]!
-      for (const { ex, v } of p) acc.set(ex, (acc.get(ex) ?? 0) + xv * v)
+      for (let j = 0; j < p.ex.length; j++) {
+        const ex = p.ex[j]!
+        if (acc[ex] === 0) touched.push(ex)
+        acc[ex]! += xv * p.v[j]!
+      }
     }
-    return [...acc]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([ex, s]) => {
-        const e = this.data.exemplars[ex]!
-        const r: Explanation['similarTickets'][number] = {
-          id: e.id,
-          label: e.label,
-          similarity: Math.round(s * 1000) / 1000,
-          snippet: e.snippet
-        }
-        if (e.department !== undefined) r.department = e.department
-        return r
-      })
+    const best: [number, number][] = []
+    for (const ex of touched) {
+      const s = acc[ex]!
+      acc[ex] = 0
+      if (best.length < n || s > best[best.length - 1]![1]) {
+        best.push([ex, s])
+        best.sort((a, b) => b[1] - a[1])
+        if (best.length > n) best.pop()
+      }
+    }
+    return best.map(([ex, s]) => {
+      const e = this.data.exemplars[ex]!
+      const r: Explanation['similarTickets'][number] = {
+        id: e.id,
+        label: e.label,
+        similarity: Math.round(s * 1000) / 1000,
+        snippet: e.snippet
+      }
+      if (e.department !== undefined) r.department = e.department
+      return r
+    })
   }
 
   private bestClauses(x: SparseVec, departments: readonly string[]): Explanation['dutyClauses'] {

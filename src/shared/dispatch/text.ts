@@ -47,15 +47,23 @@ export function alnumShape(t: string): string {
   return t
 }
 
+interface TrieNode {
+  next: Map<number, TrieNode> | undefined
+  /** Log-probability when a word ends here, NaN otherwise. */
+  logp: number
+  /** The word ending here is vocabulary (not one of the extra stop words). */
+  vocab: boolean
+}
+
+const newNode = (): TrieNode => ({ next: undefined, logp: NaN, vocab: false })
+
 /**
- * Unigram word segmenter. `freq` gives how often each word was seen; unknown characters cost more than any known
- * word so known words win. Words longer than `maxLen` are ignored.
+ * Unigram word segmenter over a character trie. `freq` gives how often each word was seen; unknown characters cost
+ * more than any known word so known words win. Words longer than `maxLen` are ignored.
  */
 export class Segmenter {
-  private readonly logp = new Map<string, number>()
-  private readonly maxLen: number
+  private readonly root = newNode()
   private readonly unknownCost: number
-
   private readonly vocab: ReadonlySet<string>
 
   /**
@@ -66,23 +74,29 @@ export class Segmenter {
     let total = 0
     for (const c of freq.values()) total += c
     total = Math.max(total, 1)
-    let longest = 1
     const vocab = new Set<string>()
     for (const [w, c] of freq) {
       if (w.length > maxLen || c <= 0) continue
-      this.logp.set(w, Math.log(c / total))
+      this.insert(w, Math.log(c / total), true)
       vocab.add(w)
-      if (w.length > longest) longest = w.length
     }
     const extraLogp = Math.log(20 / total)
-    for (const w of extra) {
-      if (w.length > maxLen || this.logp.has(w)) continue
-      this.logp.set(w, extraLogp)
-      if (w.length > longest) longest = w.length
-    }
+    for (const w of extra) if (w.length <= maxLen && !vocab.has(w)) this.insert(w, extraLogp, false)
     this.vocab = vocab
-    this.maxLen = longest
     this.unknownCost = Math.log(0.5 / total) - 4
+  }
+
+  private insert(word: string, logp: number, vocab: boolean): void {
+    let node = this.root
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i)
+      node.next ??= new Map()
+      let child = node.next.get(c)
+      if (!child) node.next.set(c, (child = newNode()))
+      node = child
+    }
+    node.logp = logp
+    node.vocab = vocab
   }
 
   /** True for vocabulary words (not for the extra stop words). */
@@ -90,34 +104,48 @@ export class Segmenter {
     return this.vocab.has(word)
   }
 
-  /** Best segmentation of one Han run (dynamic programming from the right, like jieba's calc()). */
-  segment(run: string): string[] {
+  /**
+   * Best segmentation of one Han run (dynamic programming from the right, like jieba's calc()). `known[k]` tells
+   * whether word k is vocabulary.
+   */
+  segmentWithFlags(run: string): { words: string[]; known: boolean[] } {
     const n = run.length
-    if (n === 0) return []
     const best = new Float64Array(n + 1)
     const next = new Int32Array(n + 1)
-    best[n] = 0
+    const vocabEnd = new Uint8Array(n + 1)
     for (let i = n - 1; i >= 0; i--) {
-      // Single character, known or not.
-      const single = run[i]!
-      let bestScore = (this.logp.get(single) ?? this.unknownCost) + best[i + 1]!
+      let bestScore = this.unknownCost + best[i + 1]!
       let bestEnd = i + 1
-      const lim = Math.min(n, i + this.maxLen)
-      for (let j = i + 2; j <= lim; j++) {
-        const lp = this.logp.get(run.slice(i, j))
-        if (lp === undefined) continue
-        const s = lp + best[j]!
-        if (s > bestScore) {
-          bestScore = s
-          bestEnd = j
+      let bestVocab = 0
+      let node: TrieNode | undefined = this.root
+      for (let j = i; j < n; j++) {
+        node = node.next?.get(run.charCodeAt(j))
+        if (!node) break
+        if (node.logp === node.logp) {
+          const s = node.logp + best[j + 1]!
+          // Any known word's log-probability beats the unknown-character cost.
+          if (s > bestScore) {
+            bestScore = s
+            bestEnd = j + 1
+            bestVocab = node.vocab ? 1 : 2
+          }
         }
       }
       best[i] = bestScore
       next[i] = bestEnd
+      vocabEnd[i] = bestVocab
     }
     const words: string[] = []
-    for (let i = 0; i < n; i = next[i]!) words.push(run.slice(i, next[i]!))
-    return words
+    const known: boolean[] = []
+    for (let i = 0; i < n; i = next[i]!) {
+      words.push(run.slice(i, next[i]!))
+      known.push(vocabEnd[i] === 1)
+    }
+    return { words, known }
+  }
+
+  segment(run: string): string[] {
+    return this.segmentWithFlags(run).words
   }
 }
 
@@ -140,8 +168,10 @@ export function tokenize(text: string, seg: Segmenter): Token[] {
       if (unknown.length >= 2) out.push({ text: unknown, kind: 'han' })
       unknown = ''
     }
-    for (const w of seg.segment(r.text)) {
-      if (seg.has(w)) {
+    const { words, known } = seg.segmentWithFlags(r.text)
+    for (let k = 0; k < words.length; k++) {
+      const w = words[k]!
+      if (known[k]) {
         flush()
         out.push({ text: w, kind: 'han' })
       } else if (STOP_WORDS.has(w)) {
