@@ -99,6 +99,7 @@ const optionsSchema = z.object({
   dutyClauseWeight: z.number(),
   snippetChars: z.number(),
   exemplarTerms: z.number(),
+  maxChars: z.number().int().nonnegative().default(0),
   seed: z.number()
 })
 

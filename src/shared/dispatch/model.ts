@@ -52,6 +52,8 @@ export interface TrainOptions {
   snippetChars: number
   /** Distinctive words kept per past ticket for similarity search. */
   exemplarTerms: number
+  /** Prediction reads at most this many characters of a text (0: all); bounds latency on very long messages. */
+  maxChars: number
   seed: number
 }
 
@@ -64,6 +66,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   dutyClauseWeight: 2,
   snippetChars: 60,
   exemplarTerms: 16,
+  maxChars: 500,
   seed: 12345
 }
 
@@ -391,8 +394,10 @@ export class DispatchModel {
     return this.data.category.labels
   }
 
+  /** Only the first `maxChars` characters are read (the title and the opening carry the request). */
   vectorize(text: string): SparseVec {
-    return this.data.space.vectorize(tokenize(text, this.seg))
+    const max = this.data.options.maxChars
+    return this.data.space.vectorize(tokenize(max > 0 && text.length > max ? text.slice(0, max) : text, this.seg))
   }
 
   private headPredict(head: Head, x: SparseVec): { pred: HeadPrediction; scores: number[] } {
@@ -448,10 +453,12 @@ export class DispatchModel {
   similar(x: SparseVec, n: number): Explanation['similarTickets'] {
     const acc = (this.simScratch ??= new Float64Array(this.data.exemplars.length))
     const touched: number[] = []
-    for (let k = 0; k < x.idx.length; k++) {
-      const p = this.postings.get(x.idx[k]!)
-      if (!p) continue
-      const xv = x.val[k]!
+    // The query's strongest indexed words are enough to find its neighbours and bound the work on long texts.
+    const query: [number, number][] = []
+    for (let k = 0; k < x.idx.length; k++) if (this.postings.has(x.idx[k]!)) query.push([x.idx[k]!, x.val[k]!])
+    query.sort((a, b) => b[1] - a[1])
+    for (const [f, xv] of query.slice(0, 24)) {
+      const p = this.postings.get(f)!
       for (let j = 0; j < p.ex.length; j++) {
         const ex = p.ex[j]!
         if (acc[ex] === 0) touched.push(ex)
