@@ -1,0 +1,22 @@
+/** Seat-assistant logic without UI: alerts, repeat tickets, quality inspection. */
+export { detectAlerts, type Alert, type AlertKind, type Severity } from './alerts'
+export {
+  findDuplicates,
+  textSimilarity,
+  normaliseForSimilarity,
+  DEFAULT_DUPLICATE_OPTIONS,
+  type PastTicket,
+  type DuplicateCandidate,
+  type DuplicateOptions
+} from './duplicates'
+export {
+  inspectCall,
+  qualityRates,
+  DEFAULT_QUALITY_CONFIG,
+  type QualityConfig,
+  type QualityReport,
+  type Finding,
+  type TranscriptTurn,
+  type InspectedTicket,
+  type CallFacts
+} from './quality'
