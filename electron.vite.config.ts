@@ -18,7 +18,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/app/index.ts'),
           host: resolve(__dirname, 'src/main/host/cli.ts'),
           'db-worker': resolve(__dirname, 'src/main/db/worker.ts'),
-          // PLATFORM_WORKER_ENTRY
+          'platform-worker': resolve(__dirname, 'src/main/sandbox/platform-worker.ts')
         }
       }
     }

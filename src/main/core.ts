@@ -10,7 +10,7 @@ import type { Logger } from './logging'
 import { PhoneHostSupervisor } from './phone-host/supervisor'
 import { ConnectivityMonitor } from './platform/connectivity'
 import type { PlatformGateway } from './platform/gateway'
-import { HttpPlatformGateway } from './platform/http-gateway'
+import { HttpPlatformGateway, routeOfOperation } from './platform/http-gateway'
 
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
 import { SessionService } from './session/session-service'
@@ -80,7 +80,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   } else {
     platformUrl = config.platform!.url
   }
-  const gateway = (runtime.createGateway ?? ((url) => new HttpPlatformGateway(url, () => undefined)))(platformUrl)
+  const gateway = (runtime.createGateway ?? ((url) => new HttpPlatformGateway(url, routeOfOperation)))(platformUrl)
   const connectivity = new ConnectivityMonitor(hub, gateway, log)
   await connectivity.probe()
   connectivity.start()

@@ -1,9 +1,13 @@
+import { operations, type OperationId } from '../../shared/api/operations'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { SendOutcome } from '../sync/sync-worker'
 import { PlatformError, type PlatformGateway, type PlatformUser } from './gateway'
 
 /** How an operationId maps to HTTP; comes from the shared API operation table. */
 export type RouteOf = (operationId: string) => { method: string; path: string } | undefined
+
+/** The reference platform's routes, straight from the shared operation table. */
+export const routeOfOperation: RouteOf = (id) => (Object.hasOwn(operations, id) ? operations[id as OperationId] : undefined)
 
 /** An outbox payload for the HTTP platform: path parameters and the JSON body. */
 export interface HttpChangePayload {

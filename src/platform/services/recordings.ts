@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { RECORDING_CONTENT_TYPES } from '../../shared/api'
+import { type RECORDING_CONTENT_TYPES } from '../../shared/api'
 import type { Db } from '../db/open-database'
 import { errors } from '../http/api-error'
 import type { Handlers } from '../http/handler-types'

@@ -11,8 +11,8 @@ import { AppStateSchema, SnapshotSchema, SessionStateSchema, TOPICS } from './st
  */
 export type Caller = 'ui' | 'phone'
 
-export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
-  caller: Caller
+export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, C extends Caller = Caller> {
+  caller: C
   /** false: callable before login (login itself, snapshots). */
   session: boolean
   /** When set, the session must hold one of these roles. */
@@ -21,7 +21,8 @@ export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType
   result: R
 }
 
-const method = <A extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<A, R>) => spec
+// Generic over the caller too, so `DeskApi<'ui'>` can tell which methods a window gets.
+const method = <A extends z.ZodType, R extends z.ZodType, C extends Caller>(spec: MethodSpec<A, R, C>) => spec
 
 const NoArgs = z.strictObject({})
 const Credentials = z.strictObject({
@@ -53,8 +54,8 @@ export const contract = {
 export type Contract = typeof contract
 export type ServiceName = keyof Contract
 export type MethodName<S extends ServiceName> = keyof Contract[S] & string
-export type ArgsOf<S extends ServiceName, M extends MethodName<S>> = Contract[S][M] extends MethodSpec<infer A, z.ZodType> ? z.input<A> : never
-export type ResultOf<S extends ServiceName, M extends MethodName<S>> = Contract[S][M] extends MethodSpec<z.ZodType, infer R> ? z.output<R> : never
+export type ArgsOf<S extends ServiceName, M extends MethodName<S>> = Contract[S][M] extends MethodSpec<infer A, z.ZodType, Caller> ? z.input<A> : never
+export type ResultOf<S extends ServiceName, M extends MethodName<S>> = Contract[S][M] extends MethodSpec<z.ZodType, infer R, Caller> ? z.output<R> : never
 
 /** Methods a given window may call, as `[service, method]` pairs: what its bridge exposes. */
 export function methodsFor(caller: Caller): [ServiceName, string][] {

@@ -7,9 +7,11 @@ export interface SocketLike {
   readonly readyState: number
   send(data: string): void
   close(): void
-  onopen: ((ev: unknown) => void) | null
-  onclose: ((ev: unknown) => void) | null
-  onmessage: ((ev: { data: unknown }) => void) | null
+  // `never` parameters: the transport installs handlers that read only what it
+  // needs, and both the DOM's WebSocket and `ws` accept them without a cast.
+  onopen: ((ev: never) => void) | null
+  onclose: ((ev: never) => void) | null
+  onmessage: ((ev: never) => void) | null
 }
 
 const OPEN = 1
@@ -49,7 +51,7 @@ export function createWsTransport(
       if (everOpened) for (const l of reconnectListeners) l()
       everOpened = true
     }
-    s.onmessage = (ev) => {
+    s.onmessage = (ev: { data: unknown }) => {
       let msg: { type?: string; id?: number; result?: Result<unknown>; event?: unknown }
       try {
         msg = JSON.parse(String(ev.data))
