@@ -9,7 +9,8 @@ import { IpcDispatcher, type Handlers } from './ipc/dispatcher'
 import type { Logger } from './logging'
 import { PhoneHostSupervisor } from './phone-host/supervisor'
 import { ConnectivityMonitor } from './platform/connectivity'
-import type { PlatformGateway } from './platform/gateway'
+import type { PlatformGateway, PlatformRequest } from './platform/gateway'
+import type { OperationId } from '../shared/api/operations'
 import { HttpPlatformGateway, routeOfOperation } from './platform/http-gateway'
 
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
@@ -123,6 +124,10 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
       return idempotencyKey
     }
   }
+  /** Direct platform calls (reads, and changes that cannot wait) as the signed-in user. */
+  const platform = {
+    call: <K extends OperationId>(operation: K, request: PlatformRequest<K> = {}) => gateway.call(operation, request, session.bearer())
+  }
   const supervisor = new PhoneHostSupervisor(hub, log, { heartbeatMs: runtime.heartbeatMs ?? 2000, timeoutMs: runtime.phoneTimeoutMs ?? 8000 })
 
   const handlers: Handlers = {
@@ -163,6 +168,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     supervisor,
     session,
     outbox,
+    platform,
+    audit,
     syncWorker,
     platformUrl,
     sendPhoneCommand,

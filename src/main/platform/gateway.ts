@@ -1,4 +1,5 @@
 import type { Role } from '../../shared/roles'
+import type { OperationId, RequestOf, ResponseOf } from '../../shared/api/operations'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { SendOutcome } from '../sync/sync-worker'
 
@@ -28,7 +29,16 @@ export interface PlatformGateway {
    * idempotency key travels with every attempt.
    */
   sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome>
+  /**
+   * One operation of the API contract (src/shared/api/operations.ts), answered
+   * now: reads (caller history, knowledge, lists) and the few changes that must
+   * not wait in the outbox. Throws PlatformError on any non-2xx answer.
+   */
+  call<K extends OperationId>(operation: K, request: PlatformRequest<K>, token: string | null): Promise<ResponseOf<K>>
 }
+
+/** The parts of a request an operation takes; omit the ones it has none of. */
+export type PlatformRequest<K extends OperationId> = Partial<RequestOf<K>> & { idempotencyKey?: string }
 
 /** A failure talking to the platform. `status` 0 means no HTTP answer at all. */
 export class PlatformError extends Error {

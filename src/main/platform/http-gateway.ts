@@ -1,7 +1,8 @@
-import { operations, type OperationId } from '../../shared/api/operations'
+import { randomUUID } from 'node:crypto'
+import { operations, pathFor, type OperationId, type ResponseOf } from '../../shared/api/operations'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { SendOutcome } from '../sync/sync-worker'
-import { PlatformError, type PlatformGateway, type PlatformUser } from './gateway'
+import { PlatformError, type PlatformGateway, type PlatformRequest, type PlatformUser } from './gateway'
 
 /** How an operationId maps to HTTP; comes from the shared API operation table. */
 export type RouteOf = (operationId: string) => { method: string; path: string } | undefined
@@ -24,14 +25,15 @@ export class HttpPlatformGateway implements PlatformGateway {
     private readonly routeOf: RouteOf
   ) {}
 
-  private async request<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
+  private async request<T>(method: string, path: string, body?: unknown, token?: string | null, extraHeaders: Record<string, string> = {}): Promise<T> {
     let res: Response
     try {
       res = await fetch(new URL(path, this.baseUrl), {
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(token ? { authorization: `Bearer ${token}` } : {})
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...extraHeaders
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(TIMEOUT_MS)
@@ -65,6 +67,21 @@ export class HttpPlatformGateway implements PlatformGateway {
       if (err instanceof PlatformError && err.status >= 500) return { ok: false, latencyMs: Math.round(performance.now() - started) }
       throw err
     }
+  }
+
+  async call<K extends OperationId>(operation: K, request: PlatformRequest<K>, token: string | null): Promise<ResponseOf<K>> {
+    const route = operations[operation]
+    let path = pathFor(route.path, (request.params ?? {}) as Record<string, string | number>)
+    const query = new URLSearchParams()
+    for (const [k, v] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+      if (v === undefined || v === null) continue
+      for (const item of Array.isArray(v) ? v : [v]) query.append(k, String(item))
+    }
+    if ([...query].length) path += `?${query}`
+    // Mutating calls always carry an idempotency key, so a retry after a lost answer is safe.
+    const mutating = route.method !== 'GET'
+    const headers: Record<string, string> = mutating ? { 'idempotency-key': request.idempotencyKey ?? randomUUID() } : {}
+    return this.request<ResponseOf<K>>(route.method, path, mutating ? (request.body ?? {}) : undefined, token, headers)
   }
 
   async sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome> {
