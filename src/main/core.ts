@@ -2,7 +2,7 @@ import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import type { Caller, DeskEvent } from '../shared/ipc/contract'
-import type { AppState } from '../shared/ipc/state'
+import { initialPhoneState, type AppState } from '../shared/ipc/state'
 import type { ResolvedConfig } from './config/load-config'
 import { DbClient } from './db/client'
 import { IpcDispatcher, type Handlers } from './ipc/dispatcher'
@@ -50,6 +50,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null },
+    phone: initialPhoneState(now),
     notices: []
   })
   const notify = (level: 'info' | 'warning' | 'error', message: string) => {

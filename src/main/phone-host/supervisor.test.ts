@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../logging'
 import { StateHub } from '../state/state-hub'
 import { PhoneHostSupervisor } from './supervisor'
+import { initialPhoneState } from '../../shared/ipc/state'
 
 function setup() {
   let now = 1_000
@@ -11,6 +12,7 @@ function setup() {
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'offline', detail: '', since: 0 },
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null },
+    phone: initialPhoneState(0),
     notices: []
   })
   const restarts: number[] = []

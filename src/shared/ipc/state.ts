@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { RoleSchema } from '../roles'
 import { ProfileSchema } from '../config'
+import { AgentStateSchema, initialAgentState } from '../phone/agent-state'
+import { CallSnapshotSchema, RegistrationSchema } from '../phone/driver'
 
 /**
  * Main owns the application state; windows hold mirrors. State is split into
@@ -59,12 +61,26 @@ export const AppInfoSchema = z.object({
   startedAt: z.number()
 })
 
+/**
+ * The softphone as every window sees it: registration ("can I take calls"), the
+ * live calls (an incoming one appears here the moment the INVITE arrives, so the
+ * screen pop starts before answer) and the agent's state.
+ */
+export const PhoneStateSchema = z.object({
+  registration: RegistrationSchema.nullable(),
+  calls: z.array(CallSnapshotSchema),
+  agent: AgentStateSchema
+})
+export type PhoneState = z.infer<typeof PhoneStateSchema>
+export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now) })
+
 export const AppStateSchema = z.object({
   app: AppInfoSchema,
   session: SessionStateSchema,
   phoneHost: PhoneHostStateSchema,
   connectivity: ConnectivitySchema,
   sync: SyncStateSchema,
+  phone: PhoneStateSchema,
   notices: z.array(NoticeSchema)
 })
 
