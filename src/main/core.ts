@@ -10,8 +10,10 @@ import type { Logger } from './logging'
 import { PhoneHostSupervisor } from './phone-host/supervisor'
 import { ConnectivityMonitor } from './platform/connectivity'
 import type { PlatformGateway, PlatformRequest } from './platform/gateway'
-import type { OperationId } from '../shared/api/operations'
-import { HttpPlatformGateway, routeOfOperation } from './platform/http-gateway'
+import { operations, type OperationId } from '../shared/api/operations'
+import { HttpPlatformGateway, routeOfOperation, type HttpChangePayload } from './platform/http-gateway'
+import { seal, sealedSender } from './sync/sealed-outbox'
+import { SyncProblems } from './sync/sync-problems'
 
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
 import { SessionService } from './session/session-service'
@@ -100,7 +102,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   let lastOutcome: string | null = null
   const syncWorker = new SyncWorker(
     db,
-    { send: (entry) => gateway.sendChange(entry, session.bearer()) },
+    sealedSender(cipher, (entry) => gateway.sendChange(entry, session.bearer())),
     {
       outcome: (kind, reason) => {
         lastOutcome = kind
@@ -118,8 +120,9 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   syncWorker.start()
   const outbox = {
     /** Queues one change for the platform; returns its idempotency key. Durable before it returns. */
-    async enqueue(operation: string, entityKey: string | null, payload: unknown, actor: string | null, idempotencyKey: string = randomUUID()): Promise<string> {
-      await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload, actor, at: Date.now() })
+    async enqueue(operation: OperationId, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey: string = randomUUID()): Promise<string> {
+      // Sealed: the payload is a citizen's words; SQLite only ever holds ciphertext.
+      await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload: seal(cipher, payload), actor, at: Date.now() })
       void refreshSync(false)
       syncWorker.kick()
       return idempotencyKey
@@ -129,6 +132,21 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   const platform = {
     call: <K extends OperationId>(operation: K, request: PlatformRequest<K> = {}) => gateway.call(operation, request, session.bearer())
   }
+  const syncProblems = new SyncProblems({
+    db,
+    cipher,
+    audit,
+    readCurrent: async (entry, payload) => {
+      // Conflicts are on versioned records; tickets are the ones agents edit.
+      const id = payload.params?.id
+      if (id === undefined || !operations[entry.operation as OperationId]?.path.includes('/tickets/{id}')) return null
+      return gateway.call('getTicket', { params: { id: Number(id) } }, session.bearer())
+    },
+    changed: () => {
+      void refreshSync(false)
+      syncWorker.kick()
+    }
+  })
   const supervisor = new PhoneHostSupervisor(hub, log, { heartbeatMs: runtime.heartbeatMs ?? 2000, timeoutMs: runtime.phoneTimeoutMs ?? 8000 })
 
   const handlers: Handlers = {
@@ -139,6 +157,10 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     session: {
       login: (args) => session.login(args.username, args.password),
       logout: () => session.logout()
+    },
+    sync: {
+      problems: (_args, ctx) => syncProblems.list(ctx.user!),
+      resolve: (args, ctx) => syncProblems.resolve(ctx.user!, args)
     },
     phoneHost: {
       hello: (args) => supervisor.hello(args.userAgent),

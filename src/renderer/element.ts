@@ -7,6 +7,7 @@ import {
   ElContainer,
   ElDescriptions,
   ElDescriptionsItem,
+  ElDrawer,
   ElEmpty,
   ElForm,
   ElFormItem,
@@ -21,7 +22,7 @@ import {
  * them (instead of `app.use(ElementPlus)`) lets the bundler drop the rest:
  * the UI loads faster on the modest Phytium/Kunpeng desktops agents use.
  */
-const components = [ElAlert, ElButton, ElCard, ElConfigProvider, ElContainer, ElDescriptions, ElDescriptionsItem, ElEmpty, ElForm, ElFormItem, ElHeader, ElInput, ElMain, ElTag]
+const components = [ElAlert, ElButton, ElCard, ElConfigProvider, ElContainer, ElDescriptions, ElDescriptionsItem, ElDrawer, ElEmpty, ElForm, ElFormItem, ElHeader, ElInput, ElMain, ElTag]
 
 export function installElement(app: App): void {
   for (const c of components) app.use(c)

@@ -100,6 +100,30 @@ export const outboxOperations = {
     else db.prepare("UPDATE outbox SET status = 'pending', next_attempt_at = 0, payload = ? WHERE seq = ?").run(JSON.stringify(a.payload), a.seq)
     return null
   },
+  'outbox.get': (db: Database.Database, a: { seq: number }): OutboxEntry | null => {
+    const row = db.prepare('SELECT * FROM outbox WHERE seq = ?').get(a.seq) as Row | undefined
+    return row ? toEntry(row) : null
+  },
+  'outbox.parked': (db: Database.Database, a: { limit: number }): OutboxEntry[] =>
+    (db.prepare("SELECT * FROM outbox WHERE status != 'pending' ORDER BY seq LIMIT ?").all(a.limit) as Row[]).map(toEntry),
+  /**
+   * The agent gave up a parked change. It moves to outbox_done marked as
+   * discarded, with its payload, so what the agent typed is never lost.
+   */
+  'outbox.discard': (db: Database.Database, a: { seq: number; at: number; note: unknown }): boolean =>
+    db.transaction(() => {
+      const row = db.prepare("SELECT * FROM outbox WHERE seq = ? AND status != 'pending'").get(a.seq) as Row | undefined
+      if (!row) return false
+      db.prepare('INSERT OR REPLACE INTO outbox_done(idempotency_key, operation, entity_key, response, done_at) VALUES (?, ?, ?, ?, ?)').run(
+        row.idempotency_key,
+        row.operation,
+        row.entity_key,
+        JSON.stringify({ discarded: true, payload: JSON.parse(row.payload) as unknown, note: a.note }),
+        a.at
+      )
+      db.prepare('DELETE FROM outbox WHERE seq = ?').run(a.seq)
+      return true
+    })(),
   'outbox.list': (db: Database.Database, a: { limit: number }): OutboxEntry[] => (db.prepare('SELECT * FROM outbox ORDER BY seq LIMIT ?').all(a.limit) as Row[]).map(toEntry),
   'outbox.counts': (db: Database.Database): { pending: number; rejected: number; conflict: number } => {
     const rows = db.prepare('SELECT status, count(*) AS n FROM outbox GROUP BY status').all() as { status: string; n: number }[]

@@ -24,6 +24,20 @@ const en: typeof zh = {
     welcome: 'Welcome, {name}',
     revision: 'State revision {revision}'
   },
+  sync: {
+    title: 'Sync status',
+    pending: '{n} waiting to sync',
+    problems: 'Sync problems {n}',
+    drawerTitle: 'Changes the platform did not take',
+    none: 'No sync problems',
+    kind: { rejected: 'Refused', conflict: 'Version conflict' },
+    field: 'Field',
+    mine: 'My change',
+    theirs: 'Platform now (version {v})',
+    overwrite: 'Resubmit mine over theirs',
+    retry: 'Send again',
+    discard: 'Discard my change'
+  },
   connectivity: { online: 'Online', degraded: 'Degraded', offline: 'Offline' },
   phoneHost: { starting: 'Starting', alive: 'Ready', lost: 'Lost, restarting' },
   status: { loading: 'Connecting to the desktop core…', coreUnavailable: 'Cannot reach the desktop core: {message}' }

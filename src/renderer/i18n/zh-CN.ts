@@ -22,6 +22,20 @@ export default {
     welcome: '欢迎，{name}',
     revision: '状态版本 {revision}'
   },
+  sync: {
+    title: '同步状态',
+    pending: '待同步 {n} 条',
+    problems: '同步问题 {n}',
+    drawerTitle: '未能同步到平台的变更',
+    none: '没有待处理的同步问题',
+    kind: { rejected: '平台拒收', conflict: '版本冲突' },
+    field: '字段',
+    mine: '我的修改',
+    theirs: '平台当前（版本 {v}）',
+    overwrite: '以我的为准重新提交',
+    retry: '重新发送',
+    discard: '放弃我的修改'
+  },
   connectivity: { online: '在线', degraded: '不稳定', offline: '离线' },
   phoneHost: { starting: '启动中', alive: '就绪', lost: '异常，正在重启' },
   status: { loading: '正在连接工作台核心…', coreUnavailable: '无法连接工作台核心：{message}' }

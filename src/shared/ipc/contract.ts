@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { RoleSchema, type Role } from '../roles'
 import { AppStateSchema, SnapshotSchema, SessionStateSchema, TOPICS } from './state'
+import { SyncProblemSchema, SyncResolutionSchema } from '../sync/problems'
 
 /**
  * The one IPC contract between main and its windows. Every service lists its
@@ -38,6 +39,11 @@ export const contract = {
   session: {
     login: method({ caller: 'ui', session: false, args: Credentials, result: SessionStateSchema }),
     logout: method({ caller: 'ui', session: true, args: NoArgs, result: z.null() })
+  },
+  /** Changes the platform would not take (refused or conflicting): shown to the agent, resolved by the agent. */
+  sync: {
+    problems: method({ caller: 'ui', session: true, args: NoArgs, result: z.object({ items: z.array(SyncProblemSchema) }) }),
+    resolve: method({ caller: 'ui', session: true, args: SyncResolutionSchema, result: z.null() })
   },
   phoneHost: {
     /** The phone host announces itself after (re)loading. */
