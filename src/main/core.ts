@@ -14,6 +14,7 @@ import { operations, type OperationId } from '../shared/api/operations'
 import { HttpPlatformGateway, routeOfOperation, type HttpChangePayload } from './platform/http-gateway'
 import { seal, sealedSender } from './sync/sealed-outbox'
 import { SyncProblems } from './sync/sync-problems'
+import { PushClient, type PlatformEvent } from './platform/push-client'
 
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
 import { SessionService } from './session/session-service'
@@ -51,7 +52,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     session: { user: null, since: null },
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
-    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null },
+    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(now),
     notices: []
   })
@@ -97,7 +98,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     const prev = hub.get('sync')
     const lastSyncedAt = synced ? Date.now() : prev.lastSyncedAt
     if (prev.pending !== counts.pending || prev.rejected !== counts.rejected || prev.conflict !== counts.conflict || lastSyncedAt !== prev.lastSyncedAt)
-      hub.set('sync', { ...counts, lastSyncedAt })
+      hub.set('sync', { ...prev, ...counts, lastSyncedAt })
   }
   let lastOutcome: string | null = null
   const syncWorker = new SyncWorker(
@@ -128,6 +129,34 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
       return idempotencyKey
     }
   }
+  // Changes made by others (agent states, queues, ticket updates) arrive on the push channel.
+  const platformEvents = new EventEmitter()
+  const push = new PushClient({
+    baseUrl: platformUrl,
+    token: () => session.bearer(),
+    loadRevision: async () => {
+      const v = await db.call('meta.get', { key: 'push.revision' })
+      return v === null ? null : Number(v)
+    },
+    saveRevision: async (revision) => {
+      await db.call('meta.set', { key: 'push.revision', value: String(revision) })
+    },
+    fetchEvents: (since) => gateway.call('listEvents', { query: { since, limit: 500 } }, session.bearer()),
+    onEvent: (event) => {
+      platformEvents.emit('event', event)
+    },
+    onStatus: (status, revision) => hub.set('sync', { ...hub.get('sync'), push: status, pushRevision: revision }),
+    log
+  })
+  hub.onChange((change) => {
+    if (change.topic !== 'session') return
+    if (hub.get('session').user) void push.start()
+    else push.stop()
+  })
+  connectivity.onChange((next) => {
+    if (next === 'online') push.nudge()
+  })
+
   /** Direct platform calls (reads, and changes that cannot wait) as the signed-in user. */
   const platform = {
     call: <K extends OperationId>(operation: K, request: PlatformRequest<K> = {}) => gateway.call(operation, request, session.bearer())
@@ -194,7 +223,13 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     platform,
     audit,
     syncWorker,
+    push,
     platformUrl,
+    /** Every platform event, once, in revision order. */
+    onPlatformEvent(listener: (event: PlatformEvent) => void): () => void {
+      platformEvents.on('event', listener)
+      return () => platformEvents.off('event', listener)
+    },
     sendPhoneCommand,
     notify,
     /** Subscribe to events; `audience` says which window(s) an event is for. */
@@ -204,6 +239,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     },
     async stop(): Promise<void> {
       supervisor.dispose()
+      push.stop()
       connectivity.stop()
       await syncWorker.stop()
       await embedded?.close()

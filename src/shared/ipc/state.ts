@@ -43,7 +43,11 @@ export const SyncStateSchema = z.object({
   pending: z.number().int(),
   rejected: z.number().int(),
   conflict: z.number().int(),
-  lastSyncedAt: z.number().nullable()
+  lastSyncedAt: z.number().nullable(),
+  /** The platform's push channel: live means changes by others reach this desk as they happen. */
+  push: z.enum(['off', 'connecting', 'live', 'resyncing']),
+  /** The last platform event applied here. */
+  pushRevision: z.number().int().nullable()
 })
 
 export const NoticeSchema = z.object({
