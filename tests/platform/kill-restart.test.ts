@@ -1,29 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
+import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import { client, login, tempDataDir, ticketBody } from './support'
-
-const ROOT = path.resolve(__dirname, '../..')
-const CLI = path.join(ROOT, 'src/platform/cli.ts')
-
-/** Starts the CLI as its own process and waits for its one PLATFORM_URL line. */
-function startCli(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir, '--seed', 'sandbox'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`platform did not start: ${out}`)), 30_000)
-    child.stdout!.on('data', (d: Buffer) => {
-      out += String(d)
-      const m = /^PLATFORM_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        resolve({ child, url: m[1]! })
-      }
-    })
-    child.stderr!.on('data', (d: Buffer) => (out += String(d)))
-    child.once('exit', (code) => reject(new Error(`platform exited ${code}: ${out}`)))
-  })
-}
+import { client, login, startCli, tempDataDir, ticketBody } from './support'
 
 const children: ChildProcess[] = []
 afterEach(() => {

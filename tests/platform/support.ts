@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -51,3 +52,26 @@ export function ticketBody(n: number, extra: Record<string, unknown> = {}) {
     ...extra
   }
 }
+
+const ROOT = path.resolve(__dirname, '../..')
+const CLI = path.join(ROOT, 'src/platform/cli.ts')
+
+/** Starts the CLI as its own process and waits for its one PLATFORM_URL line. */
+export function startCli(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir, '--seed', 'sandbox'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`platform did not start: ${out}`)), 30_000)
+    child.stdout!.on('data', (d: Buffer) => {
+      out += String(d)
+      const m = /^PLATFORM_URL=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve({ child, url: m[1]! })
+      }
+    })
+    child.stderr!.on('data', (d: Buffer) => (out += String(d)))
+    child.once('exit', (code) => reject(new Error(`platform exited ${code}: ${out}`)))
+  })
+}
+
