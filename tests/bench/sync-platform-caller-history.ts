@@ -1,19 +1,17 @@
 // Caller history (screen pop) and createTicket at 1,000,000 stored tickets, over
 // real HTTP on 127.0.0.1. Prints one JSON line of figures.
-// Run: npx tsx tests/bench/sync-platform-caller-history.ts [--tickets 1000000]
+// Run: npx tsx tests/bench/sync-platform-caller-history.ts [--tickets 1000000]; part of `npm run bench:sync`.
 import { parseArgs } from 'node:util'
 import { createPlatform } from '../../src/platform/platform'
 import { client, login, tempDataDir, ticketBody } from '../platform/support'
 
-const { values } = parseArgs({ options: { tickets: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '500' } } })
-const TOTAL = Number(values.tickets)
-const SAMPLES = Number(values.samples)
 const PHONES = 200_000
 
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)]!
 const round = (x: number) => Math.round(x * 1000) / 1000
 
-async function main() {
+/** Caller history and createTicket figures with TOTAL generated tickets stored. */
+export async function platformAtScale(TOTAL: number, SAMPLES: number) {
   const data = tempDataDir('platform-bench-')
   const platform = createPlatform({ dataDir: data.dir, profile: 'sandbox', seed: 'sandbox' })
   try {
@@ -58,20 +56,21 @@ async function main() {
       if (res.status !== 201) throw new Error(`createTicket ${res.status}`)
     }
     const count = (db.prepare('SELECT count(*) AS n FROM tickets').get() as { n: number }).n
-    console.log(
-      JSON.stringify({
-        ticketsStored: count,
-        fillSeconds: round(fillSeconds),
-        callerHistoryP95Ms: round(p95(historyMs)),
-        callerHistoryMedianMs: round([...historyMs].sort((a, b) => a - b)[historyMs.length >> 1]!),
-        createTicketP95Ms: round(p95(createMs)),
-        samples: SAMPLES
-      })
-    )
+    return {
+      ticketsStored: count,
+      fillSeconds: round(fillSeconds),
+      callerHistoryP95Ms: round(p95(historyMs)),
+      callerHistoryMedianMs: round([...historyMs].sort((a, b) => a - b)[historyMs.length >> 1]!),
+      createTicketP95Ms: round(p95(createMs)),
+      samples: SAMPLES
+    }
   } finally {
     await platform.close()
     data.remove()
   }
 }
 
-void main()
+if (process.argv[1]?.endsWith('sync-platform-caller-history.ts')) {
+  const { values } = parseArgs({ options: { tickets: { type: 'string', default: '1000000' }, samples: { type: 'string', default: '500' } } })
+  void platformAtScale(Number(values.tickets), Number(values.samples)).then((r) => console.log(JSON.stringify(r)))
+}

@@ -57,8 +57,8 @@ const ROOT = path.resolve(__dirname, '../..')
 const CLI = path.join(ROOT, 'src/platform/cli.ts')
 
 /** Starts the CLI as its own process and waits for its one PLATFORM_URL line. */
-export function startCli(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', '0', '--data', dataDir, '--seed', 'sandbox'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startCli(dataDir: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--port', String(port), '--data', dataDir, '--seed', 'sandbox'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   return new Promise((resolve, reject) => {
     let out = ''
     const timer = setTimeout(() => reject(new Error(`platform did not start: ${out}`)), 30_000)
