@@ -23,6 +23,12 @@ import { SyncWorker } from './sync/sync-worker'
 import { AuditLog } from './audit'
 import { FieldCipher } from './crypto/field-cipher'
 import { fileSecretWrapper, loadDataKey, type SecretWrapper } from './crypto/key-store'
+import { DomainBus } from './features/bus'
+import type { FeatureContext } from './features/feature'
+import { createPhoneFeature } from './phone/feature'
+import { createWorkbenchFeature } from './workbench/feature'
+import { createKnowledgeFeature } from './knowledge/feature'
+import { createAssistantFeature } from './assistant/feature'
 
 export interface CoreRuntime {
   kind: AppState['app']['runtime']
@@ -178,7 +184,32 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   })
   const supervisor = new PhoneHostSupervisor(hub, log, { heartbeatMs: runtime.heartbeatMs ?? 2000, timeoutMs: runtime.phoneTimeoutMs ?? 8000 })
 
+  // Events for the windows: every state change goes to both; commands only to the phone host.
+  const events = new EventEmitter()
+  const emit = (audience: Caller | 'all', event: DeskEvent) => events.emit('event', audience, event)
+  hub.onChange((change) => emit('all', { kind: 'state', ...change }))
+  let commandSeq = 0
+  const sendPhoneCommand = (command: Extract<DeskEvent, { kind: 'phone-command' }>['command']) =>
+    emit('phone', { kind: 'phone-command', seq: ++commandSeq, command })
+
+  // Features, in dependency order: each gets the same context; they talk through the bus.
+  const bus = new DomainBus()
+  const onPlatformEvent = (listener: (event: PlatformEvent) => void): (() => void) => {
+    platformEvents.on('event', listener)
+    return () => platformEvents.off('event', listener)
+  }
+  const ctx: FeatureContext = { config, log, hub, db, cipher, audit, session, outbox, platform, onPlatformEvent, sendPhoneCommand, notify, bus }
+  const phone = await createPhoneFeature(ctx)
+  const assistant = await createAssistantFeature(ctx)
+  const knowledge = await createKnowledgeFeature(ctx)
+  const workbench = await createWorkbenchFeature(ctx)
+  const features = [phone, assistant, knowledge, workbench]
+
   const handlers: Handlers = {
+    ...phone.handlers,
+    ...assistant.handlers,
+    ...knowledge.handlers,
+    ...workbench.handlers,
     system: {
       snapshot: () => hub.snapshot(),
       phoneSnapshot: () => hub.snapshot()
@@ -201,14 +232,6 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   }
   const dispatcher = new IpcDispatcher(handlers, () => session.currentUser(), log)
 
-  // Events for the windows: every state change goes to both; commands only to the phone host.
-  const events = new EventEmitter()
-  const emit = (audience: Caller | 'all', event: DeskEvent) => events.emit('event', audience, event)
-  hub.onChange((change) => emit('all', { kind: 'state', ...change }))
-  let commandSeq = 0
-  const sendPhoneCommand = (command: Extract<DeskEvent, { kind: 'phone-command' }>['command']) =>
-    emit('phone', { kind: 'phone-command', seq: ++commandSeq, command })
-
   log.info('core started', { profile: config.profile, dataDir: config.dataDir, platformUrl, runtime: runtime.kind })
 
   return {
@@ -226,10 +249,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     push,
     platformUrl,
     /** Every platform event, once, in revision order. */
-    onPlatformEvent(listener: (event: PlatformEvent) => void): () => void {
-      platformEvents.on('event', listener)
-      return () => platformEvents.off('event', listener)
-    },
+    onPlatformEvent,
+    bus,
     sendPhoneCommand,
     notify,
     /** Subscribe to events; `audience` says which window(s) an event is for. */
@@ -238,6 +259,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
       return () => events.off('event', listener)
     },
     async stop(): Promise<void> {
+      for (const f of [...features].reverse()) await f.stop()
       supervisor.dispose()
       push.stop()
       connectivity.stop()

@@ -1,4 +1,8 @@
 import type Database from 'better-sqlite3'
+import { workbenchMigrations } from '../workbench/migrations'
+import { knowledgeMigrations } from '../knowledge/migrations'
+import { assistantMigrations } from '../assistant/migrations'
+import { phoneMigrations } from '../phone/migrations'
 
 /**
  * Forward-only, numbered migrations. `PRAGMA user_version` holds the number of
@@ -11,7 +15,7 @@ export interface Migration {
   up(db: Database.Database): void
 }
 
-export const migrations: Migration[] = [
+const coreMigrations: Migration[] = [
   {
     version: 1,
     name: 'meta and audit log',
@@ -68,5 +72,12 @@ export const migrations: Migration[] = [
     }
   }
 ]
+
+/**
+ * Each feature owns a range of version numbers (core 1–9, workbench 10–29,
+ * knowledge 30–39, assistant 40–49, phone 50–59) so features land independently;
+ * versions only ever increase, and a file is migrated through them in order.
+ */
+export const migrations: Migration[] = [...coreMigrations, ...workbenchMigrations, ...knowledgeMigrations, ...assistantMigrations, ...phoneMigrations].sort((a, b) => a.version - b.version)
 
 export const LATEST_VERSION = migrations.at(-1)!.version

@@ -1,5 +1,9 @@
 import type Database from 'better-sqlite3'
 import { outboxOperations } from './outbox-operations'
+import { workbenchOperations } from '../workbench/db-operations'
+import { knowledgeOperations } from '../knowledge/db-operations'
+import { assistantOperations } from '../assistant/db-operations'
+import { phoneOperations } from '../phone/db-operations'
 
 /**
  * The named queries the database worker runs. Main never sees SQL: it calls an
@@ -8,6 +12,10 @@ import { outboxOperations } from './outbox-operations'
  */
 export const operations = {
   ...outboxOperations,
+  ...workbenchOperations,
+  ...knowledgeOperations,
+  ...assistantOperations,
+  ...phoneOperations,
   'meta.get': (db: Database.Database, args: { key: string }): string | null => {
     const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(args.key) as { value: string } | undefined
     return row?.value ?? null

@@ -1,6 +1,7 @@
 import type zh from './zh-CN'
 
 const en: typeof zh = {
+  common: { pending: '{name} is not available yet' },
   app: { title: 'Yulin 12345 Agent Desktop', sandbox: 'Training sandbox', production: 'Production' },
   login: {
     title: 'Agent sign-in',

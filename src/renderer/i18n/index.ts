@@ -1,11 +1,21 @@
 import { createI18n } from 'vue-i18n'
 import zhCN from './zh-CN'
 import en from './en'
+import phone from './features/phone'
+import workbench from './features/workbench'
+import knowledge from './features/knowledge'
+import assistant from './features/assistant'
+
+// Each feature keeps its own text (features/*.ts) under its own top-level keys.
+const features = [phone, workbench, knowledge, assistant]
 
 /** zh-CN first, English second (the client's requirement). */
 export const i18n = createI18n({
   legacy: false,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en }
+  messages: {
+    'zh-CN': Object.assign({}, zhCN, ...features.map((f) => f['zh-CN'])),
+    en: Object.assign({}, en, ...features.map((f) => f.en))
+  }
 })

@@ -1,4 +1,5 @@
 export default {
+  common: { pending: '{name}功能尚未启用' },
   app: { title: '玉林12345坐席工作台', sandbox: '培训沙箱', production: '生产环境' },
   login: {
     title: '坐席登录',

@@ -1,5 +1,10 @@
 import { z } from 'zod'
-import { RoleSchema, type Role } from '../roles'
+import { RoleSchema } from '../roles'
+import { method, NoArgs, type Caller, type MethodSpec } from './method'
+import { phoneServices } from './services/phone'
+import { workbenchServices } from './services/workbench'
+import { knowledgeServices } from './services/knowledge'
+import { assistantServices } from './services/assistant'
 import { AppStateSchema, SnapshotSchema, SessionStateSchema, TOPICS } from './state'
 import { SyncProblemSchema, SyncResolutionSchema } from '../sync/problems'
 
@@ -10,22 +15,6 @@ import { SyncProblemSchema, SyncResolutionSchema } from '../sync/problems'
  * of that on every message (src/main/ipc/dispatcher.ts); the preload bridges and
  * the browser host expose exactly these methods and nothing else.
  */
-export type Caller = 'ui' | 'phone'
-
-export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType, C extends Caller = Caller> {
-  caller: C
-  /** false: callable before login (login itself, snapshots). */
-  session: boolean
-  /** When set, the session must hold one of these roles. */
-  roles?: readonly Role[]
-  args: A
-  result: R
-}
-
-// Generic over the caller too, so `DeskApi<'ui'>` can tell which methods a window gets.
-const method = <A extends z.ZodType, R extends z.ZodType, C extends Caller>(spec: MethodSpec<A, R, C>) => spec
-
-const NoArgs = z.strictObject({})
 const Credentials = z.strictObject({
   username: z.string().trim().min(1, '请输入工号 (username required)').max(64),
   password: z.string().min(1, '请输入密码 (password required)').max(256)
@@ -54,7 +43,12 @@ export const contract = {
       result: z.object({ heartbeatMs: z.number().int() })
     }),
     heartbeat: method({ caller: 'phone', session: false, args: z.strictObject({ at: z.number() }), result: z.null() })
-  }
+  },
+  // Each feature owns its services in services/<feature>.ts.
+  ...phoneServices,
+  ...workbenchServices,
+  ...knowledgeServices,
+  ...assistantServices
 } as const satisfies Record<string, Record<string, MethodSpec>>
 
 export type Contract = typeof contract
@@ -109,3 +103,4 @@ export const InvokeMessageSchema = z.strictObject({
 export type InvokeMessage = z.infer<typeof InvokeMessageSchema>
 
 export { AppStateSchema, RoleSchema }
+export { method, NoArgs, type Caller, type MethodSpec }

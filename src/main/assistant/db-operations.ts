@@ -1,0 +1,4 @@
+import type Database from 'better-sqlite3'
+
+/** The assistant feature's named queries, run in the database worker (see db/operations.ts). */
+export const assistantOperations = {} satisfies Record<string, (db: Database.Database, args: never) => unknown>

@@ -1,0 +1,44 @@
+import type { Handlers } from '../ipc/dispatcher'
+import type { ResolvedConfig } from '../config/load-config'
+import type { DbClient } from '../db/client'
+import type { Logger } from '../logging'
+import type { StateHub } from '../state/state-hub'
+import type { AuditLog } from '../audit'
+import type { FieldCipher } from '../crypto/field-cipher'
+import type { SessionService } from '../session/session-service'
+import type { PlatformEvent } from '../platform/push-client'
+import type { PlatformRequest } from '../platform/gateway'
+import type { OperationId, ResponseOf } from '../../shared/api/operations'
+import type { HttpChangePayload } from '../platform/http-gateway'
+import type { DeskEvent } from '../../shared/ipc/contract'
+import type { DomainBus } from './bus'
+
+/**
+ * What createCore hands each feature (phone, workbench, knowledge, assistant).
+ * A feature builds its services from these, without Electron, and returns the
+ * IPC handlers for the service group it declares in shared/ipc/services/.
+ */
+export interface FeatureContext {
+  config: ResolvedConfig
+  log: Logger
+  hub: StateHub
+  db: DbClient
+  cipher: FieldCipher
+  audit: AuditLog
+  session: SessionService
+  /** Queue a change for the platform (durable, exactly once); returns its idempotency key. */
+  outbox: { enqueue(operation: OperationId, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey?: string): Promise<string> }
+  /** Direct platform calls as the signed-in user. */
+  platform: { call<K extends OperationId>(operation: K, request?: PlatformRequest<K>): Promise<ResponseOf<K>> }
+  onPlatformEvent(listener: (event: PlatformEvent) => void): () => void
+  /** Commands for the hidden phone host window. */
+  sendPhoneCommand(command: Extract<DeskEvent, { kind: 'phone-command' }>['command']): void
+  notify(level: 'info' | 'warning' | 'error', message: string): void
+  /** Events between features (a submitted ticket, an ended call). */
+  bus: DomainBus
+}
+
+export interface Feature<S extends keyof Handlers> {
+  handlers: Pick<Handlers, S>
+  stop(): Promise<void> | void
+}

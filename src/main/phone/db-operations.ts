@@ -1,0 +1,4 @@
+import type Database from 'better-sqlite3'
+
+/** The phone feature's named queries, run in the database worker (see db/operations.ts). */
+export const phoneOperations = {} satisfies Record<string, (db: Database.Database, args: never) => unknown>

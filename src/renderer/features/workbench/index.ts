@@ -1,0 +1,1 @@
+export { default as WorkbenchView } from './WorkbenchView.vue'
