@@ -19,6 +19,15 @@ describe('FieldCipher', () => {
     expect(Buffer.from(a, 'base64').toString('latin1')).not.toContain('13800000000')
   })
 
+  it('gives a deterministic blind index per key and domain that does not reveal the value', () => {
+    const a = cipher.blindIndex('13907751234', 'phone')
+    expect(a).toBe(cipher.blindIndex('13907751234', 'phone'))
+    expect(a).not.toBe(cipher.blindIndex('13907751235', 'phone'))
+    expect(a).not.toBe(cipher.blindIndex('13907751234', 'name'))
+    expect(a).not.toBe(new FieldCipher(Buffer.alloc(32, 8)).blindIndex('13907751234', 'phone'))
+    expect(a).not.toContain('1390775')
+  })
+
   it('fails loudly on tampering or a wrong key', () => {
     const sealed = cipher.encrypt('诉求内容')
     sealed[sealed.length - 1]! ^= 1

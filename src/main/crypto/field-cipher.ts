@@ -11,8 +11,22 @@ import crypto from 'node:crypto'
 const VERSION = 1
 
 export class FieldCipher {
+  /** A separate key for blind indexes, derived so the encryption key is never used as an HMAC key too. */
+  private readonly indexKey: Buffer
+
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('FieldCipher needs a 32-byte key')
+    this.indexKey = Buffer.from(crypto.hkdfSync('sha256', key, Buffer.alloc(0), 'field-cipher blind index v1', 32))
+  }
+
+  /**
+   * A blind index: HMAC-SHA256 of a value under a derived key, so an encrypted
+   * column (a caller's number) can be looked up by equality without storing the
+   * value in plain text. Deterministic by design; `domain` keeps indexes of
+   * different kinds of value from matching each other.
+   */
+  blindIndex(value: string, domain = 'default'): string {
+    return crypto.createHmac('sha256', this.indexKey).update(domain).update('\0').update(value, 'utf8').digest('base64url')
   }
 
   encrypt(plain: string | Buffer): Buffer {

@@ -1,8 +1,153 @@
 import type { Feature, FeatureContext } from '../features/feature'
-import type { workbenchServices } from '../../shared/ipc/services/workbench'
+import type { workbenchServices, IntakeReference } from '../../shared/ipc/services/workbench'
+import { DomainError, type CallContext, type SessionUser } from '../ipc/dispatcher'
+import { PlatformError } from '../platform/gateway'
+import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
+import { DraftStore } from './drafts'
+import { CallerCache } from './caller-cache'
+import { Submissions } from './submissions'
+import { buildWorklist } from './worklist'
+import { IdleLock } from './privacy'
+
+const REF_KEY = 'workbench.intakeRef'
 
 /** Builds the workbench feature's services (see shared/ipc/services/workbench.ts). */
 export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Feature<keyof typeof workbenchServices>> {
-  void ctx
-  return { handlers: {}, stop() {} }
+  const drafts = new DraftStore(ctx.db, ctx.cipher, ctx.audit)
+  const callers = new CallerCache(ctx.db, ctx.cipher)
+  const submissions = new Submissions(ctx, drafts)
+  const lock = new IdleLock(ctx.config.idleLockMinutes * 60_000, (reason) => {
+    const user = ctx.session.currentUser()
+    void ctx.audit.record(user?.username ?? null, 'privacy.lock', null, { reason })
+  })
+  let sessionUser: string | null = null
+  const offSession = ctx.hub.onChange((change) => {
+    if (change.topic !== 'session') return
+    const username = ctx.hub.get('session').user?.username ?? null
+    if (username !== sessionUser) lock.reset()
+    sessionUser = username
+  })
+  submissions.start()
+
+  const userOf = (c: CallContext): SessionUser => {
+    if (!c.user) throw new DomainError('unauthenticated', '请先登录', 'Please sign in first')
+    return c.user
+  }
+  /** Citizen data is not shown on a locked screen, whatever the window asks. */
+  const unlocked = (c: CallContext): SessionUser => {
+    const user = userOf(c)
+    if (lock.isLocked()) throw new DomainError('forbidden', '屏幕已锁定，请先解锁', 'The screen is locked: unlock first')
+    return user
+  }
+  const privacyStatus = (c: CallContext) => {
+    const user = userOf(c)
+    return { locked: lock.isLocked(), lockAfterMs: lock.lockAfterMs, seatId: user.seatId, username: user.username, now: Date.now() }
+  }
+
+  async function reference(): Promise<IntakeReference> {
+    try {
+      const [areas, categories, departments] = await Promise.all([ctx.platform.call('listAreas'), ctx.platform.call('listCategories'), ctx.platform.call('listDepartments')])
+      const ref: IntakeReference = { areas: areas.districts, categories: categories.items, departments: departments.items.map((d) => ({ id: d.id, name: d.name })) }
+      await ctx.db.call('meta.set', { key: REF_KEY, value: JSON.stringify(ref) })
+      return ref
+    } catch (err) {
+      // Offline: the copy from the last time the platform answered (reference data, not citizen data).
+      const saved = await ctx.db.call('meta.get', { key: REF_KEY })
+      if (saved) return JSON.parse(saved) as IntakeReference
+      throw new DomainError('unavailable', '无法连接热线平台，分类和区域暂不可用', `Categories and areas unavailable: ${(err as Error).message}`)
+    }
+  }
+
+  return {
+    handlers: {
+      drafts: {
+        save: async (args, c) => {
+          // Saving is allowed while locked: a last keystroke must never be lost to the lock.
+          const user = userOf(c)
+          lock.touch()
+          return drafts.save(user, args)
+        },
+        get: async (args, c) => {
+          const d = await drafts.get(unlocked(c), args.id)
+          return d ? { id: d.id, callId: d.callId, rev: d.rev, fields: d.fields, createdAt: d.createdAt, updatedAt: d.updatedAt } : null
+        },
+        list: async (args, c) => ({ items: await drafts.list(unlocked(c), args.callId) }),
+        discard: async (args, c) => {
+          const user = unlocked(c)
+          await drafts.close(user, args.id, 'discarded', null)
+          await ctx.audit.record(user.username, 'draft.discard', `draft:${args.id}`, null)
+          return null
+        }
+      },
+      tickets: {
+        submit: async (args, c) => submissions.submit(unlocked(c), args.draftId),
+        get: async (args, c) => {
+          const user = unlocked(c)
+          try {
+            const ticket = await ctx.platform.call('getTicket', { params: { id: args.id } })
+            await ctx.audit.record(user.username, 'ticket.view', `ticket:${args.id}`, null)
+            return ticket
+          } catch (err) {
+            if (err instanceof PlatformError && err.status === 404) throw new DomainError('bad_request', '找不到该工单', 'No such ticket')
+            if (err instanceof PlatformError && err.status === 403) throw new DomainError('forbidden', '当前角色无权查看该工单', 'Your role may not see this ticket')
+            throw new DomainError('unavailable', '无法连接热线平台，请稍后重试', 'The platform cannot be reached')
+          }
+        }
+      },
+      callerHistory: {
+        lookup: async (args, c) => {
+          const user = unlocked(c)
+          let view = await callers.lookup(args.phone)
+          if (args.source === 'platform') {
+            try {
+              view = await callers.store(await ctx.platform.call('getCallerHistory', { params: { phone: args.phone } }))
+            } catch (err) {
+              ctx.log.warn('workbench: caller history from the platform failed; showing the cache', { error: (err as Error).message })
+            }
+          }
+          await ctx.audit.record(user.username, 'caller.view', `caller:${callers.indexOf(args.phone)}`, { source: view?.source ?? args.source })
+          if (!view) return null
+          const sees = maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
+          return { ...view, phone: sees ? args.phone : maskPhone(args.phone), masked: !sees }
+        }
+      },
+      worklist: {
+        list: async (_args, c) => buildWorklist(ctx, drafts, unlocked(c))
+      },
+      intakeRef: {
+        get: async (_args, c) => {
+          userOf(c)
+          return reference()
+        }
+      },
+      privacy: {
+        status: (_args, c) => privacyStatus(c),
+        activity: (_args, c) => {
+          lock.touch()
+          return privacyStatus(c)
+        },
+        lock: (_args, c) => {
+          lock.lock()
+          return privacyStatus(c)
+        },
+        unlock: async (args, c) => {
+          const user = userOf(c)
+          try {
+            await ctx.platform.call('login', { body: { username: user.username, password: args.password } })
+          } catch (err) {
+            await ctx.audit.record(user.username, 'privacy.unlock_failed', null, null)
+            if (err instanceof PlatformError && (err.status === 401 || err.status === 403)) throw new DomainError('unauthenticated', '密码错误，无法解锁', 'Wrong password')
+            throw new DomainError('unavailable', '无法连接热线平台验证密码，请稍后重试', 'Cannot verify the password: platform unreachable')
+          }
+          lock.unlock()
+          await ctx.audit.record(user.username, 'privacy.unlock', null, null)
+          return privacyStatus(c)
+        }
+      }
+    },
+    stop() {
+      offSession()
+      submissions.stop()
+    }
+  }
 }

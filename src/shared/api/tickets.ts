@@ -51,7 +51,8 @@ const TicketFieldsShape = {
   area: AreaRefSchema,
   address: text(200).default(''),
   title: text(100, 1),
-  content: text(4000, 5),
+  // A citizen's request is kept verbatim, however long (a 20,000-character complaint must file; the limit counts UTF-16 units, so rare characters count twice).
+  content: text(50_000, 5),
   urgency: UrgencySchema.default('normal'),
   confidential: z.boolean().default(false).meta({ description: '保密 / confidential' }),
   anonymous: z.boolean().default(false).meta({ description: '匿名 / anonymous' }),
@@ -95,7 +96,7 @@ export const UpdateTicketRequest = z
     area: AreaRefSchema.optional(),
     address: text(200).optional(),
     title: text(100, 1).optional(),
-    content: text(4000, 5).optional(),
+    content: TicketFieldsShape.content.optional(),
     urgency: UrgencySchema.optional(),
     confidential: z.boolean().optional(),
     anonymous: z.boolean().optional(),
