@@ -1,0 +1,117 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openDatabase } from '../db/database'
+import { migrations } from '../db/migrations'
+import { knowledgeOperations as ops } from './db-operations'
+import type { IndexedArticle } from './search-index'
+
+let dir: string
+let db: Database.Database
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-kb-'))
+  db = openDatabase(path.join(dir, 'desk.sqlite')).db
+})
+afterEach(() => {
+  db.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const article = (id: number, title: string, body: string, extra: Partial<IndexedArticle> = {}): IndexedArticle => ({
+  id,
+  title,
+  body,
+  categoryId: null,
+  keywords: [],
+  version: 1,
+  status: 'published',
+  source: 'test',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  updatedBy: 'admin01',
+  ...extra
+})
+
+function seed() {
+  ops['kb.replaceCategories'](db, {
+    items: [
+      { id: 'c1', parentId: null, level: 1, name: '城乡建设', defaultDepartmentId: null },
+      { id: 'c1.1', parentId: 'c1', level: 2, name: '供水', defaultDepartmentId: 'sw' },
+      { id: 'c1.1.1', parentId: 'c1.1', level: 3, name: '停水', defaultDepartmentId: null },
+      { id: 'c2', parentId: null, level: 1, name: '交通运输', defaultDepartmentId: 'jtj' }
+    ]
+  })
+  ops['kb.upsertArticles'](db, {
+    items: [
+      article(1, '计划停水的通知渠道', '供水企业计划停水应提前二十四小时公告，居民可拨打供水热线查询恢复供水时间。', { categoryId: 'c1.1.1', keywords: ['停水', '供水'] }),
+      article(2, '出租车拒载的投诉', '乘客遇到出租车拒载、不打表，请记下车牌号和时间。', { categoryId: 'c2', keywords: ['出租车', '拒载'] }),
+      article(3, '水费缴纳方式', '水费可在营业厅、银行或手机缴纳，逾期会产生滞纳金。', { categoryId: 'c1.1' })
+    ]
+  })
+}
+
+describe('knowledge migrations (30–39) on a real file', () => {
+  it('creates the index tables and can be applied to a database from before them', () => {
+    const file = path.join(dir, 'old.sqlite')
+    const old = new Database(file)
+    for (const m of migrations.filter((m) => m.version < 30)) m.up(old)
+    old.pragma('user_version = 29')
+    old.close()
+    const { db: migrated } = openDatabase(file)
+    const tables = (migrated.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'kb_%'").pluck().all() as string[]).sort()
+    expect(tables).toEqual(expect.arrayContaining(['kb_articles', 'kb_categories', 'kb_fts', 'kb_notes', 'kb_reply_templates', 'kb_yellow_pages']))
+    expect(migrated.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(30)
+    migrated.close()
+  })
+})
+
+describe('local knowledge index', () => {
+  it('finds Chinese words typed without spaces, best match first, with a plain-text snippet', () => {
+    seed()
+    const hits = ops['kb.search'](db, { q: '我家停水了', limit: 10 })
+    expect(hits[0]!.id).toBe(1)
+    expect(hits[0]!.snippet).toContain('停水')
+    expect(ops['kb.search'](db, { q: '出租车不打表', limit: 10 })[0]!.id).toBe(2)
+  })
+
+  it('answers a one-character query', () => {
+    seed()
+    expect(ops['kb.search'](db, { q: '水', limit: 10 }).map((h) => h.id).sort()).toEqual([1, 3])
+  })
+
+  it('filters by category (with its sub-categories) and by department (from the category tree)', () => {
+    seed()
+    expect(ops['kb.search'](db, { q: '水', categoryId: 'c1', limit: 10 }).map((h) => h.id).sort()).toEqual([1, 3])
+    expect(ops['kb.search'](db, { q: '水', categoryId: 'c1.1.1', limit: 10 }).map((h) => h.id)).toEqual([1])
+    expect(ops['kb.search'](db, { q: '出租车', departmentId: 'jtj', limit: 10 }).map((h) => h.id)).toEqual([2])
+    expect(ops['kb.search'](db, { q: '出租车', departmentId: 'sw', limit: 10 })).toEqual([])
+    expect(ops['kb.article'](db, { id: 1 })!.departmentId).toBe('sw')
+  })
+
+  it('takes a newer version, ignores an older one, and drops a retired article from search', () => {
+    seed()
+    ops['kb.upsertArticles'](db, { items: [article(2, '网约车拒载的投诉', '网约车平台投诉渠道。', { version: 2 })] })
+    ops['kb.upsertArticles'](db, { items: [article(2, '出租车拒载的投诉', '旧文', { version: 1 })] })
+    expect(ops['kb.article'](db, { id: 2 })!.title).toBe('网约车拒载的投诉')
+    expect(ops['kb.search'](db, { q: '出租车', limit: 10 })).toEqual([])
+    expect(ops['kb.articleVersions'](db, { id: 2 }).map((v) => v.version)).toEqual([2, 1])
+    ops['kb.upsertArticles'](db, { items: [article(2, '网约车拒载的投诉', '网约车平台投诉渠道。', { version: 3, status: 'retired' })] })
+    expect(ops['kb.search'](db, { q: '网约车', limit: 10 })).toEqual([])
+  })
+
+  it('treats FTS5 syntax and SQL in a query as text', () => {
+    seed()
+    for (const q of ['" OR 1=1 --', 'NEAR(停水 水费)', "'; DROP TABLE kb_articles; --", '*', '停水 AND NOT']) {
+      expect(() => ops['kb.search'](db, { q, limit: 10 })).not.toThrow()
+    }
+    expect(ops['kb.count'](db)).toBe(3)
+  })
+
+  it("keeps one agent's notes away from another's", () => {
+    const id = ops['kb.saveNote'](db, { owner: 'agent01', id: null, sealed: 'x', at: 1 })
+    expect(ops['kb.saveNote'](db, { owner: 'agent02', id, sealed: 'y', at: 2 })).toBe(0)
+    expect(ops['kb.deleteNote'](db, { owner: 'agent02', id })).toBe(false)
+    expect(ops['kb.notes'](db, { owner: 'agent01' })).toEqual([{ id, sealed: 'x', createdAt: 1, updatedAt: 1 }])
+  })
+})

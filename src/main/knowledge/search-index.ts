@@ -1,0 +1,220 @@
+import type Database from 'better-sqlite3'
+import { ftsColumn, ftsQuote, normaliseText, queryTerms, tokenize } from '../../shared/knowledge'
+
+/**
+ * The local knowledge index (runs in the database worker): articles tokenised
+ * by shared/knowledge into a contentless FTS5 table, BM25-ranked queries that
+ * keep the query's most selective terms, filters by category and department.
+ */
+export interface IndexedArticle {
+  id: number
+  title: string
+  categoryId: string | null
+  body: string
+  keywords: string[]
+  version: number
+  status: 'published' | 'retired'
+  source: string
+  updatedAt: string
+  updatedBy: string
+}
+
+export interface SearchArgs {
+  q: string
+  categoryId?: string | null
+  departmentId?: string | null
+  limit: number
+}
+
+export interface SearchHit {
+  id: number
+  title: string
+  categoryId: string | null
+  departmentId: string | null
+  snippet: string
+  version: number
+  score: number
+}
+
+/** Column weights: a hit in the title or keywords says far more about an article than one in its body. */
+const WEIGHTS = { title: 6, keywords: 4, body: 1, chars: 0.3 }
+/**
+ * A citizen's whole account can be the query (the assistant passes what was typed); its most selective terms
+ * carry the meaning, the common ones (我们, 反映, 情况) only cost time.
+ */
+const MAX_QUERY_TERMS = 24
+
+/** Terms found in more than this share of articles are left out of a query that has enough rarer ones. */
+const COMMON_SHARE = 0.05
+const MIN_SELECTIVE = 3
+
+const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>()
+
+function prepare(db: Database.Database) {
+  return {
+    df: db.prepare('SELECT doc FROM kb_fts_vocab WHERE term = ?').pluck(),
+    count: db.prepare("SELECT count(*) FROM kb_articles WHERE status = 'published'").pluck(),
+    deleteFts: db.prepare('DELETE FROM kb_fts WHERE rowid = ?'),
+    insertFts: db.prepare('INSERT INTO kb_fts (rowid, title, keywords, body, chars) VALUES (?, ?, ?, ?, ?)'),
+    category: db.prepare('SELECT id, parent_id, default_department_id FROM kb_categories WHERE id = ?'),
+    upsert: db.prepare(`
+      INSERT INTO kb_articles (id, title, category_id, category_path, department_id, body, keywords, version, status, source, updated_at, updated_by)
+      VALUES (@id, @title, @categoryId, @categoryPath, @departmentId, @body, @keywords, @version, @status, @source, @updatedAt, @updatedBy)
+      ON CONFLICT(id) DO UPDATE SET title = excluded.title, category_id = excluded.category_id, category_path = excluded.category_path,
+        department_id = excluded.department_id, body = excluded.body, keywords = excluded.keywords, version = excluded.version,
+        status = excluded.status, source = excluded.source, updated_at = excluded.updated_at, updated_by = excluded.updated_by`),
+    version: db.prepare(`INSERT OR IGNORE INTO kb_article_versions (article_id, version, title, body, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)`),
+    existing: db.prepare('SELECT version FROM kb_articles WHERE id = ?').pluck()
+  }
+}
+
+function stmts(db: Database.Database) {
+  let s = statements.get(db)
+  if (!s) statements.set(db, (s = prepare(db)))
+  return s
+}
+
+/** '/level1/level2/level3/' and the nearest department up the tree. */
+function placeInTree(db: Database.Database, categoryId: string | null): { path: string; departmentId: string | null } {
+  const ids: string[] = []
+  let departmentId: string | null = null
+  let at = categoryId
+  for (let guard = 0; at && guard < 8; guard++) {
+    const row = stmts(db).category.get(at) as { id: string; parent_id: string | null; default_department_id: string | null } | undefined
+    if (!row) {
+      ids.unshift(at)
+      break
+    }
+    ids.unshift(row.id)
+    departmentId ??= row.default_department_id
+    at = row.parent_id
+  }
+  return { path: '/' + ids.map((i) => i + '/').join(''), departmentId }
+}
+
+/** Writes articles and their index rows, in one transaction. Older versions than the one held are ignored. */
+export function upsertArticles(db: Database.Database, articles: readonly IndexedArticle[]): { written: number } {
+  const s = stmts(db)
+  let written = 0
+  dfCache.delete(db)
+  counts.delete(db)
+  db.transaction(() => {
+    for (const a of articles) {
+      const held = s.existing.get(a.id) as number | undefined
+      if (held !== undefined && held > a.version) continue
+      const place = placeInTree(db, a.categoryId)
+      s.upsert.run({ ...a, categoryPath: place.path, departmentId: place.departmentId, keywords: JSON.stringify(a.keywords) })
+      s.version.run(a.id, a.version, a.title, a.body, a.updatedAt, a.updatedBy)
+      if (held !== undefined) s.deleteFts.run(a.id)
+      if (a.status === 'published') {
+        const title = tokenize(a.title)
+        const keywords = tokenize(a.keywords.join(' '))
+        const body = tokenize(a.body)
+        s.insertFts.run(a.id, ftsColumn(title.terms), ftsColumn(keywords.terms), ftsColumn(body.terms), ftsColumn([...title.chars, ...body.chars]))
+      }
+      written++
+    }
+  })()
+  return { written }
+}
+
+// Document counts of query terms, remembered until the next write (typing repeats the same terms).
+const dfCache = new WeakMap<Database.Database, Map<string, number>>()
+const DF_CACHE_MAX = 200_000
+
+function documentFrequency(db: Database.Database, term: string): number {
+  let cache = dfCache.get(db)
+  if (!cache) dfCache.set(db, (cache = new Map()))
+  let df = cache.get(term)
+  if (df === undefined) {
+    df = (stmts(db).df.get(term) as number | undefined) ?? 0
+    if (cache.size >= DF_CACHE_MAX) cache.clear()
+    cache.set(term, df)
+  }
+  return df
+}
+
+/**
+ * The FTS5 query for what the agent typed, or null when nothing in it can match. Terms the index has never
+ * seen are dropped; of the rest the MAX_QUERY_TERMS rarest are kept (highest IDF).
+ */
+export function buildMatch(db: Database.Database, q: string): string | null {
+  const qt = queryTerms(q)
+  const known: { term: string; df: number }[] = []
+  for (const term of qt.terms) {
+    const df = documentFrequency(db, term)
+    if (df > 0) known.push({ term, df })
+  }
+  known.sort((a, b) => a.df - b.df)
+  // A term in a large share of the articles hardly changes the ranking but makes every one of them a match
+  // to score; it is dropped unless the query has too little else.
+  const common = Math.max(50, publishedCount(db) * COMMON_SHARE)
+  const selective = known.filter((k) => k.df <= common)
+  const chosen = selective.length >= MIN_SELECTIVE ? selective : known.slice(0, MIN_SELECTIVE)
+  const parts: string[] = []
+  const kept = chosen.slice(0, MAX_QUERY_TERMS).map((k) => ftsQuote(k.term))
+  if (qt.prefix && !kept.includes(ftsQuote(qt.prefix))) kept.push(`${ftsQuote(qt.prefix)}*`)
+  if (kept.length) parts.push(`{title keywords body} : (${kept.join(' OR ')})`)
+  if (qt.chars.length) parts.push(`chars : (${qt.chars.map(ftsQuote).join(' OR ')})`)
+  return parts.length ? parts.join(' OR ') : null
+}
+
+/** Plain text around the first place a query term occurs (the UI shows it as text, never HTML). */
+export function makeSnippet(body: string, q: string, width = 120): string {
+  const norm = normaliseText(body)
+  const { terms, chars, prefix } = queryTerms(q)
+  const candidates = [...terms, ...chars, ...(prefix ? [prefix] : [])].sort((a, b) => b.length - a.length)
+  let at = -1
+  for (const t of candidates) {
+    at = norm.indexOf(t)
+    if (at >= 0) break
+  }
+  // NFKC keeps the length of CJK text; for the rare text where it does not, the offset is only approximate.
+  const start = Math.max(0, Math.min(at - 30, body.length - width))
+  return (start > 0 ? '…' : '') + body.slice(start, start + width) + (start + width < body.length ? '…' : '')
+}
+
+export function searchArticles(db: Database.Database, args: SearchArgs): SearchHit[] {
+  const match = buildMatch(db, args.q)
+  if (!match) return []
+  const where = ['kb_fts MATCH @match']
+  const bind: Record<string, unknown> = { match, limit: args.limit }
+  if (args.categoryId) {
+    where.push("a.category_path LIKE @category ESCAPE '\\'")
+    bind.category = `%/${args.categoryId.replace(/[\\%_]/g, (c) => '\\' + c)}/%`
+  }
+  if (args.departmentId) {
+    where.push('a.department_id = @department')
+    bind.department = args.departmentId
+  }
+  const w = WEIGHTS
+  const bm25 = `bm25(kb_fts, ${w.title}, ${w.keywords}, ${w.body}, ${w.chars})`
+  // Unfiltered, rank inside FTS5 first and read only the winners' rows (joining every match costs more than
+  // the ranking); filtered, the join is the filter.
+  const sql =
+    where.length === 1
+      ? `SELECT a.id, a.title, a.category_id, a.department_id, a.body, a.version, hit.score
+         FROM (SELECT rowid, ${bm25} AS score FROM kb_fts WHERE kb_fts MATCH @match ORDER BY score LIMIT @limit) hit
+         JOIN kb_articles a ON a.id = hit.rowid ORDER BY hit.score`
+      : `SELECT a.id, a.title, a.category_id, a.department_id, a.body, a.version, ${bm25} AS score
+         FROM kb_fts JOIN kb_articles a ON a.id = kb_fts.rowid
+         WHERE ${where.join(' AND ')} ORDER BY score LIMIT @limit`
+  const rows = db.prepare(sql).all(bind) as { id: number; title: string; category_id: string | null; department_id: string | null; body: string; version: number; score: number }[]
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    categoryId: r.category_id,
+    departmentId: r.department_id,
+    snippet: makeSnippet(r.body, args.q),
+    version: r.version,
+    score: -r.score
+  }))
+}
+
+const counts = new WeakMap<Database.Database, number>()
+
+export function publishedCount(db: Database.Database): number {
+  let n = counts.get(db)
+  if (n === undefined) counts.set(db, (n = stmts(db).count.get() as number))
+  return n
+}
