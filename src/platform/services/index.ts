@@ -12,6 +12,7 @@ import { sessionHandlers } from './sessions'
 import { smsHandlers } from './sms'
 import { statisticsHandlers } from './statistics'
 import { ticketHandlers } from './tickets'
+import { dispatchCorpusHandlers } from './dispatch-corpus'
 
 /** Every operation of the table has exactly one handler: a missing one is a compile error here. */
 export const handlers: Handlers = {
@@ -27,5 +28,6 @@ export const handlers: Handlers = {
   ...recordingHandlers,
   ...maliciousHandlers,
   ...statisticsHandlers,
-  ...auditAndEventHandlers
+  ...auditAndEventHandlers,
+  ...dispatchCorpusHandlers
 }

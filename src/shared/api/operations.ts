@@ -17,6 +17,7 @@ import { LoginRequest, LoginResponse, MeResponse } from './sessions'
 import * as sms from './sms'
 import { StatisticsQuery, StatisticsResponse } from './statistics'
 import * as t from './tickets'
+import { DispatchCorpusItemSchema, DispatchCorpusQuery } from './dispatch-corpus'
 
 /**
  * THE platform API: one row per operation. The reference service's routes, its
@@ -72,6 +73,8 @@ export const operations = {
   addCoHandler: op({ method: 'POST', path: `${V1}/tickets/{id}/co-handlers`, tag: 'ticket lifecycle', summary: '增加协办单位 / add a co-handling department', access: DESK, params: IdParams, body: t.AddCoHandlerRequest, response: t.TicketSchema, audit: { entity: 'ticket', action: 'change' } }),
   reviewTicket: op({ method: 'POST', path: `${V1}/tickets/{id}/review`, tag: 'ticket lifecycle', summary: '审核部门答复（通过/重办）/ review the reply', access: ['team_lead'], params: IdParams, body: t.ReviewTicketRequest, response: t.TicketSchema, audit: { entity: 'ticket', action: 'change' } }),
   closeTicket: op({ method: 'POST', path: `${V1}/tickets/{id}/close`, tag: 'ticket lifecycle', summary: '办结 / close', access: DESK, params: IdParams, body: t.CloseTicketRequest, response: t.TicketSchema, audit: { entity: 'ticket', action: 'change' } }),
+
+  listDispatchCorpus: op({ method: 'GET', path: `${V1}/dispatch/corpus`, tag: 'tickets', summary: '智能派单训练语料（诉求内容→分类、主办单位）/ dispatch training corpus', access: [...READERS, 'admin'], query: DispatchCorpusQuery, response: pageOf(DispatchCorpusItemSchema), audit: { entity: 'ticket', action: 'read' } }),
 
   // ── caller history (screen pop) ─────────────────────────────────────────
   getCallerHistory: op({ method: 'GET', path: `${V1}/callers/{phone}/history`, tag: 'callers', summary: '来电号码历史（弹屏）/ caller history by number', access: DESK, params: CallerParams, response: CallerHistoryResponse, audit: { entity: 'caller', action: 'read' } }),
