@@ -18,7 +18,8 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/app/index.ts'),
           host: resolve(__dirname, 'src/main/host/cli.ts'),
           'db-worker': resolve(__dirname, 'src/main/db/worker.ts'),
-          'platform-worker': resolve(__dirname, 'src/main/sandbox/platform-worker.ts')
+          'platform-worker': resolve(__dirname, 'src/main/sandbox/platform-worker.ts'),
+          'dispatch-worker': resolve(__dirname, 'src/main/assistant/dispatch-worker.ts')
         }
       }
     }

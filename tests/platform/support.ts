@@ -75,3 +75,14 @@ export function startCli(dataDir: string, port = 0): Promise<{ child: ChildProce
   })
 }
 
+
+/** Polls `fn` until it answers something truthy (or times out). */
+export async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseConfig } from '../../src/main/config/load-config'
 import { createCore, type Core } from '../../src/main/core'
 import { createMemoryLogger } from '../../src/main/logging'
-import { ticketBody } from '../platform/support'
+import { ticketBody, until } from '../platform/support'
 
 /**
  * The sandbox core with its embedded reference platform: refused and conflicting
@@ -16,16 +16,6 @@ import { ticketBody } from '../platform/support'
 let dir: string
 let core: Core
 const log = createMemoryLogger()
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-sync-'))

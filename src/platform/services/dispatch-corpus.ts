@@ -4,6 +4,7 @@ import type { Handlers } from '../http/handler-types'
 
 interface CorpusRow {
   id: number
+  number: string
   category_id: string
   department_id: string | null
   content: string
@@ -24,12 +25,12 @@ export const dispatchCorpusHandlers: Pick<Handlers, 'listDispatchCorpus'> = {
     ])
     const rows = ctx.db
       .prepare(
-        `SELECT t.id, t.category_id, d.department_id, t.content, t.created_at
+        `SELECT t.id, t.number, t.category_id, d.department_id, t.content, t.created_at
            FROM tickets t LEFT JOIN ticket_departments d ON d.ticket_id = t.id AND d.role = 'lead'
            ${where} ORDER BY t.id DESC LIMIT @limit`
       )
       .all(bind) as CorpusRow[]
-    const toItem = (r: CorpusRow): DispatchCorpusItem => ({ id: r.id, categoryId: r.category_id, departmentId: r.department_id, content: r.content, createdAt: r.created_at })
+    const toItem = (r: CorpusRow): DispatchCorpusItem => ({ id: r.id, number: r.number, categoryId: r.category_id, departmentId: r.department_id, content: r.content, createdAt: r.created_at })
     return pageFrom(rows, query.limit, toItem, (r) => [r.id])
   }
 }

@@ -13,6 +13,7 @@ export const DispatchCorpusQuery = PageQuery.extend({
 })
 export const DispatchCorpusItemSchema = z.object({
   id: z.number().int(),
+  number: z.string(),
   categoryId: z.string(),
   /** The lead (主办) department it was dispatched to; null for a direct answer. */
   departmentId: z.string().nullable(),

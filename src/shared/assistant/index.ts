@@ -20,3 +20,5 @@ export {
   type InspectedTicket,
   type CallFacts
 } from './quality'
+export { checkDraft, placesInAddress, type CheckDraft, type CheckReference, type CheckIssue, type ModelOpinion } from './checks'
+export { NO_TRANSCRIPTION, transcriptTurns, type TranscriptionProvider, type TranscriptionSession, type TranscriptSegment } from './transcription'

@@ -104,16 +104,20 @@ export function inspectCall(
   }
   const agentTurns = transcript.filter((t) => t.speaker === 'agent')
 
-  const opening = agentTurns.slice(0, c.greetingTurns).map((t) => t.text).join(' ')
-  const greeting = findAny(opening, c.greetings)
-  add('greeting', 'service', greeting !== undefined, 2, greeting ? `开场白：“${greeting}”` : '坐席开场未使用规范问候语')
+  // Greeting, closing and forbidden phrases are judged on what was said: without a transcript (no speech-to-text
+  // provider yet, see transcription.ts) they are not assessed rather than failed.
+  if (transcript.length > 0) {
+    const opening = agentTurns.slice(0, c.greetingTurns).map((t) => t.text).join(' ')
+    const greeting = findAny(opening, c.greetings)
+    add('greeting', 'service', greeting !== undefined, 2, greeting ? `开场白：“${greeting}”` : '坐席开场未使用规范问候语')
 
-  const lastAgent = agentTurns.slice(-2).map((t) => t.text).join(' ')
-  const closing = findAny(lastAgent, c.closings)
-  add('closing', 'service', closing !== undefined, 2, closing ? `结束语：“${closing}”` : '坐席结束时未使用规范结束语')
+    const lastAgent = agentTurns.slice(-2).map((t) => t.text).join(' ')
+    const closing = findAny(lastAgent, c.closings)
+    add('closing', 'service', closing !== undefined, 2, closing ? `结束语：“${closing}”` : '坐席结束时未使用规范结束语')
 
-  const bad = agentTurns.flatMap((t) => c.forbidden.filter((p) => compact(t.text).includes(compact(p))))
-  add('forbidden-phrases', 'service', bad.length === 0, 3, bad.length ? `使用服务禁语：${[...new Set(bad)].join('、')}` : '未使用服务禁语')
+    const bad = agentTurns.flatMap((t) => c.forbidden.filter((p) => compact(t.text).includes(compact(p))))
+    add('forbidden-phrases', 'service', bad.length === 0, 3, bad.length ? `使用服务禁语：${[...new Set(bad)].join('、')}` : '未使用服务禁语')
+  }
 
   add(
     'talk-time',
