@@ -36,7 +36,9 @@ describe('listDispatchCorpus over real HTTP', () => {
     expect(items.some((i) => i.content.includes('公开的工单'))).toBe(true)
     expect(items.some((i) => i.content.includes('保密工单'))).toBe(false)
     expect(items.filter((i) => i.departmentId !== null).length).toBeGreaterThan(10)
-    expect(JSON.stringify(items)).not.toMatch(/1\d{10}/)
+    // No contact data: only these fields, and not the caller's number.
+    expect(Object.keys(items[0]!).sort()).toEqual(['categoryId', 'content', 'createdAt', 'departmentId', 'id', 'number'])
+    expect(JSON.stringify(items)).not.toContain('13900000001')
   })
 
   it('takes only tickets created since a time', async () => {
