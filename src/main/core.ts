@@ -29,6 +29,7 @@ import { createPhoneFeature } from './phone/feature'
 import { createWorkbenchFeature } from './workbench/feature'
 import { createKnowledgeFeature } from './knowledge/feature'
 import { createAssistantFeature } from './assistant/feature'
+import { createTrainingFeature } from './training/feature'
 
 export interface CoreRuntime {
   kind: AppState['app']['runtime']
@@ -60,6 +61,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(now),
+    training: { active: null },
     notices: []
   })
   const notify = (level: 'info' | 'warning' | 'error', message: string) => {
@@ -203,13 +205,15 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   const assistant = await createAssistantFeature(ctx)
   const knowledge = await createKnowledgeFeature(ctx)
   const workbench = await createWorkbenchFeature(ctx)
-  const features = [phone, assistant, knowledge, workbench]
+  const training = await createTrainingFeature(ctx)
+  const features = [phone, assistant, knowledge, workbench, training]
 
   const handlers: Handlers = {
     ...phone.handlers,
     ...assistant.handlers,
     ...knowledge.handlers,
     ...workbench.handlers,
+    ...training.handlers,
     system: {
       snapshot: () => hub.snapshot(),
       phoneSnapshot: () => hub.snapshot()

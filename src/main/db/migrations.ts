@@ -3,6 +3,7 @@ import { workbenchMigrations } from '../workbench/migrations'
 import { knowledgeMigrations } from '../knowledge/migrations'
 import { assistantMigrations } from '../assistant/migrations'
 import { phoneMigrations } from '../phone/migrations'
+import { trainingMigrations } from '../training/migrations'
 
 /**
  * Forward-only, numbered migrations. `PRAGMA user_version` holds the number of
@@ -75,9 +76,9 @@ const coreMigrations: Migration[] = [
 
 /**
  * Each feature owns a range of version numbers (core 1–9, workbench 10–29,
- * knowledge 30–39, assistant 40–49, phone 50–59) so features land independently;
+ * knowledge 30–39, assistant 40–49, phone 50–59, training 60–69) so features land independently;
  * versions only ever increase, and a file is migrated through them in order.
  */
-export const migrations: Migration[] = [...coreMigrations, ...workbenchMigrations, ...knowledgeMigrations, ...assistantMigrations, ...phoneMigrations].sort((a, b) => a.version - b.version)
+export const migrations: Migration[] = [...coreMigrations, ...workbenchMigrations, ...knowledgeMigrations, ...assistantMigrations, ...phoneMigrations, ...trainingMigrations].sort((a, b) => a.version - b.version)
 
 export const LATEST_VERSION = migrations.at(-1)!.version

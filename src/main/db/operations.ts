@@ -4,6 +4,7 @@ import { workbenchOperations } from '../workbench/db-operations'
 import { knowledgeOperations } from '../knowledge/db-operations'
 import { assistantOperations } from '../assistant/db-operations'
 import { phoneOperations } from '../phone/db-operations'
+import { trainingOperations } from '../training/db-operations'
 
 /**
  * The named queries the database worker runs. Main never sees SQL: it calls an
@@ -16,6 +17,7 @@ export const operations = {
   ...knowledgeOperations,
   ...assistantOperations,
   ...phoneOperations,
+  ...trainingOperations,
   'meta.get': (db: Database.Database, args: { key: string }): string | null => {
     const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(args.key) as { value: string } | undefined
     return row?.value ?? null

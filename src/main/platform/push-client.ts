@@ -61,9 +61,15 @@ export class PushClient {
     this.running = false
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
-    this.socket?.removeAllListeners()
-    this.socket?.terminate()
+    const socket = this.socket
     this.socket = null
+    if (socket) {
+      socket.removeAllListeners()
+      // Terminating a socket still connecting emits 'error' ("closed before the connection was
+      // established"): swallow it, or it surfaces as an uncaught exception in main.
+      socket.on('error', () => undefined)
+      socket.terminate()
+    }
     this.setStatus('off')
   }
 

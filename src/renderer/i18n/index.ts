@@ -5,9 +5,10 @@ import phone from './features/phone'
 import workbench from './features/workbench'
 import knowledge from './features/knowledge'
 import assistant from './features/assistant'
+import training from './features/training'
 
 // Each feature keeps its own text (features/*.ts) under its own top-level keys.
-const features = [phone, workbench, knowledge, assistant]
+const features = [phone, workbench, knowledge, assistant, training]
 
 /** zh-CN first, English second (the client's requirement). */
 export const i18n = createI18n({

@@ -5,6 +5,7 @@ import { phoneServices } from './services/phone'
 import { workbenchServices } from './services/workbench'
 import { knowledgeServices } from './services/knowledge'
 import { assistantServices } from './services/assistant'
+import { trainingServices } from './services/training'
 import { AppStateSchema, SnapshotSchema, SessionStateSchema, TOPICS } from './state'
 import { SyncProblemSchema, SyncResolutionSchema } from '../sync/problems'
 
@@ -48,7 +49,8 @@ export const contract = {
   ...phoneServices,
   ...workbenchServices,
   ...knowledgeServices,
-  ...assistantServices
+  ...assistantServices,
+  ...trainingServices
 } as const satisfies Record<string, Record<string, MethodSpec>>
 
 export type Contract = typeof contract
@@ -85,7 +87,10 @@ export const PhoneCommandEventSchema = z.object({
   seq: z.number().int(),
   command: z.discriminatedUnion('type', [
     z.object({ type: z.literal('reload') }),
-    z.object({ type: z.literal('ping'), nonce: z.string() })
+    z.object({ type: z.literal('ping'), nonce: z.string() }),
+    // Training sandbox: a simulated citizen calls the agent from inside the phone host.
+    z.object({ type: z.literal('simulate-call'), attemptId: z.string(), scenarioId: z.string(), agentUser: z.string() }),
+    z.object({ type: z.literal('end-simulated-call'), attemptId: z.string() })
   ])
 })
 

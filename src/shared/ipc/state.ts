@@ -78,6 +78,23 @@ export const PhoneStateSchema = z.object({
 export type PhoneState = z.infer<typeof PhoneStateSchema>
 export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now) })
 
+/** The sandbox's simulated call in progress, as the trainee and trainer see it live. */
+export const TrainingStateSchema = z.object({
+  active: z
+    .object({
+      attemptId: z.string(),
+      scenarioId: z.string(),
+      title: z.string(),
+      status: z.enum(['preparing', 'ringing', 'talking', 'ended']),
+      /** What the simulated citizen has said so far (the scenario's transcript). */
+      lines: z.array(z.object({ index: z.number().int(), text: z.string(), at: z.number() })),
+      endedBy: z.enum(['agent', 'citizen', 'rejected', 'failed']).nullable(),
+      detail: z.string().nullable()
+    })
+    .nullable()
+})
+export type TrainingState = z.infer<typeof TrainingStateSchema>
+
 export const AppStateSchema = z.object({
   app: AppInfoSchema,
   session: SessionStateSchema,
@@ -85,6 +102,7 @@ export const AppStateSchema = z.object({
   connectivity: ConnectivitySchema,
   sync: SyncStateSchema,
   phone: PhoneStateSchema,
+  training: TrainingStateSchema,
   notices: z.array(NoticeSchema)
 })
 
