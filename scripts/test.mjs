@@ -18,7 +18,9 @@ const stages = [
   { name: 'security', cmd: ['node', 'tests/security/electronegativity-gate.mjs'] },
   { name: 'build', cmd: ['npx', 'electron-vite', 'build'], quiet: true },
   { name: 'unit', cmd: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestJson}`], counts: 'vitest' },
-  { name: 'e2e', cmd: ['node', 'tests/e2e/run.mjs'], counts: 'node-test' }
+  { name: 'e2e', cmd: ['node', 'tests/e2e/run.mjs'], counts: 'node-test' },
+  // The softphone against a real Kamailio (tests/rig, tests/phone) in its own loopback-only namespace.
+  { name: 'rig', cmd: ['node', 'tests/rig/run.mjs'], counts: 'node-test' }
 ].filter((s) => !only.length || only.includes(s.name))
 
 function run(stage) {
