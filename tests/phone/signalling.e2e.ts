@@ -16,7 +16,7 @@ import { accountFor, makeAgent, Peer } from './support/sip-node'
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-describe('softphone signalling against Kamailio', () => {
+describe('softphone signalling against Kamailio', { timeout: 180_000 }, () => {
   let rig: Rig
   let agent: ReturnType<typeof makeAgent>
   const peers: Peer[] = []
@@ -41,7 +41,7 @@ describe('softphone signalling against Kamailio', () => {
   before(async () => {
     rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rig-phone-')), auth: true, rtpengine: false })
     agent = makeAgent()
-    const registered = agent.waitFact('registration', (f) => f.registration.state === 'registered')
+    const registered = agent.waitFact('registration', (f) => f.registration.state === 'registered', 10_000)
     const res = await agent.driver.execute({ type: 'register', account: accountFor(rig, '1001') })
     assert.equal(res.ok, true)
     await registered

@@ -22,5 +22,5 @@ if (!process.env.RIG_IN_NETNS) {
   process.exit(res.status ?? 1)
 }
 
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root })
+const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root })
 process.exit(res.status ?? 1)
