@@ -115,3 +115,27 @@ describe('local knowledge index', () => {
     expect(ops['kb.notes'](db, { owner: 'agent01' })).toEqual([{ id, sealed: 'x', createdAt: 1, updatedAt: 1 }])
   })
 })
+
+describe('knowledge migration 31: per-term document counts', () => {
+  it('backfills from an index built at version 30 and stays right as articles change', () => {
+    const file = path.join(dir, 'v30.sqlite')
+    const old = new Database(file)
+    for (const m of migrations.filter((m) => m.version <= 30)) m.up(old)
+    old.pragma('user_version = 30')
+    old.prepare("INSERT INTO kb_fts (rowid, title, keywords, body, chars) VALUES (1, '停水 通知', '', '停水 时间', '停 水')").run()
+    old.close()
+    const { db: migrated } = openDatabase(file)
+    expect(migrated.prepare("SELECT df FROM kb_terms WHERE term = '停水'").pluck().get()).toBe(1)
+    migrated.close()
+
+    seed()
+    const df = (term: string) => db.prepare('SELECT df FROM kb_terms WHERE term = ?').pluck().get(term) ?? 0
+    expect(df('停水')).toBe(1)
+    expect(df('水费')).toBe(1)
+    ops['kb.upsertArticles'](db, { items: [article(3, '水费缴纳方式', '停水期间水费照常缴纳。', { version: 2 })] })
+    expect(df('停水')).toBe(2)
+    ops['kb.upsertArticles'](db, { items: [article(3, '水费缴纳方式', '停水期间水费照常缴纳。', { version: 3, status: 'retired' })] })
+    expect(df('停水')).toBe(1)
+    expect(df('滞纳')).toBe(0)
+  })
+})

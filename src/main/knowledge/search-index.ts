@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3'
-import { ftsColumn, ftsQuote, normaliseText, queryTerms, tokenize } from '../../shared/knowledge'
+import { ftsColumn, ftsQuote, normaliseText, queryTerms, tokenize, type QueryTerms } from '../../shared/knowledge'
 
 /**
  * The local knowledge index (runs in the database worker): articles tokenised
@@ -46,13 +46,17 @@ const MAX_QUERY_TERMS = 24
 
 /** Terms found in more than this share of articles are left out of a query that has enough rarer ones. */
 const COMMON_SHARE = 0.05
-const MIN_SELECTIVE = 3
+/** Matching rows (summed document counts) a query may make FTS5 score; keeps p95 in budget at 50k articles. */
+const POSTING_BUDGET = 4000
 
 const statements = new WeakMap<Database.Database, ReturnType<typeof prepare>>()
 
 function prepare(db: Database.Database) {
   return {
-    df: db.prepare('SELECT doc FROM kb_fts_vocab WHERE term = ?').pluck(),
+    df: db.prepare('SELECT df FROM kb_terms WHERE term = ?').pluck(),
+    addDf: db.prepare('INSERT INTO kb_terms (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df'),
+    pruneDf: db.prepare('DELETE FROM kb_terms WHERE df <= 0'),
+    old: db.prepare('SELECT title, keywords, body, status FROM kb_articles WHERE id = ?'),
     count: db.prepare("SELECT count(*) FROM kb_articles WHERE status = 'published'").pluck(),
     deleteFts: db.prepare('DELETE FROM kb_fts WHERE rowid = ?'),
     insertFts: db.prepare('INSERT INTO kb_fts (rowid, title, keywords, body, chars) VALUES (?, ?, ?, ?, ?)'),
@@ -92,16 +96,31 @@ function placeInTree(db: Database.Database, categoryId: string | null): { path: 
   return { path: '/' + ids.map((i) => i + '/').join(''), departmentId }
 }
 
+function distinctTerms(...texts: string[]): Set<string> {
+  const out = new Set<string>()
+  for (const t of texts) for (const term of tokenize(t).terms) out.add(term)
+  return out
+}
+
 /** Writes articles and their index rows, in one transaction. Older versions than the one held are ignored. */
 export function upsertArticles(db: Database.Database, articles: readonly IndexedArticle[]): { written: number } {
   const s = stmts(db)
   let written = 0
   dfCache.delete(db)
   counts.delete(db)
+  // Changes to the per-term document counts, written once per term at the end (an article has ~200 terms).
+  const dfDelta = new Map<string, number>()
+  const count = (terms: Iterable<string>, by: number) => {
+    for (const t of terms) dfDelta.set(t, (dfDelta.get(t) ?? 0) + by)
+  }
   db.transaction(() => {
     for (const a of articles) {
       const held = s.existing.get(a.id) as number | undefined
       if (held !== undefined && held > a.version) continue
+      if (held !== undefined) {
+        const old = s.old.get(a.id) as { title: string; keywords: string; body: string; status: string }
+        if (old.status === 'published') count(distinctTerms(old.title, (JSON.parse(old.keywords) as string[]).join(' '), old.body), -1)
+      }
       const place = placeInTree(db, a.categoryId)
       s.upsert.run({ ...a, categoryPath: place.path, departmentId: place.departmentId, keywords: JSON.stringify(a.keywords) })
       s.version.run(a.id, a.version, a.title, a.body, a.updatedAt, a.updatedBy)
@@ -110,10 +129,15 @@ export function upsertArticles(db: Database.Database, articles: readonly Indexed
         const title = tokenize(a.title)
         const keywords = tokenize(a.keywords.join(' '))
         const body = tokenize(a.body)
-        s.insertFts.run(a.id, ftsColumn(title.terms), ftsColumn(keywords.terms), ftsColumn(body.terms), ftsColumn([...title.chars, ...body.chars]))
+        count(new Set([...title.terms, ...keywords.terms, ...body.terms]), 1)
+        // Single characters of the title and keywords only: a one-character query looks for what an article is
+        // about; every 水 in every body would make it match (and score) a third of the articles.
+        s.insertFts.run(a.id, ftsColumn(title.terms), ftsColumn(keywords.terms), ftsColumn(body.terms), ftsColumn([...title.chars, ...keywords.chars]))
       }
       written++
     }
+    for (const [term, by] of dfDelta) if (by !== 0) s.addDf.run(term, by)
+    s.pruneDf.run()
   })()
   return { written }
 }
@@ -138,31 +162,41 @@ function documentFrequency(db: Database.Database, term: string): number {
  * The FTS5 query for what the agent typed, or null when nothing in it can match. Terms the index has never
  * seen are dropped; of the rest the MAX_QUERY_TERMS rarest are kept (highest IDF).
  */
-export function buildMatch(db: Database.Database, q: string): string | null {
-  const qt = queryTerms(q)
+export function buildMatch(db: Database.Database, q: string | QueryTerms, scope: 'auto' | 'anywhere' = 'auto'): string | null {
+  const qt = typeof q === 'string' ? queryTerms(q) : q
   const known: { term: string; df: number }[] = []
   for (const term of qt.terms) {
     const df = documentFrequency(db, term)
     if (df > 0) known.push({ term, df })
   }
   known.sort((a, b) => a.df - b.df)
-  // A term in a large share of the articles hardly changes the ranking but makes every one of them a match
-  // to score; it is dropped unless the query has too little else.
+  // FTS5 scores every matching row, so a query costs the rows its terms match (about 0.5 µs each). The rarest
+  // terms count wherever they occur, up to a budget of matching rows; a term in a large share of the articles
+  // hardly changes a ranking and is dropped. A query made only of common words (物业, 小区 typed alone) looks at
+  // titles and keywords: that is where a common word still says what an article is about, and it is 4× cheaper.
   const common = Math.max(50, publishedCount(db) * COMMON_SHARE)
-  const selective = known.filter((k) => k.df <= common)
-  const chosen = selective.length >= MIN_SELECTIVE ? selective : known.slice(0, MIN_SELECTIVE)
+  const anywhere: string[] = []
+  let postings = 0
+  for (const k of known) {
+    if (anywhere.length >= MAX_QUERY_TERMS || k.df > common || postings + k.df > POSTING_BUDGET) break
+    anywhere.push(ftsQuote(k.term))
+    postings += k.df
+  }
   const parts: string[] = []
-  const kept = chosen.slice(0, MAX_QUERY_TERMS).map((k) => ftsQuote(k.term))
-  if (qt.prefix && !kept.includes(ftsQuote(qt.prefix))) kept.push(`${ftsQuote(qt.prefix)}*`)
-  if (kept.length) parts.push(`{title keywords body} : (${kept.join(' OR ')})`)
+  if (anywhere.length) parts.push(`{title keywords body} : (${anywhere.join(' OR ')})`)
+  else if (known.length) {
+    const few = known.slice(0, 2).map((k) => ftsQuote(k.term))
+    parts.push(scope === 'anywhere' ? `{title keywords body} : (${few.join(' OR ')})` : `{title keywords} : (${few.join(' OR ')})`)
+  }
+  if (qt.prefix && !anywhere.includes(ftsQuote(qt.prefix))) parts.push(`{title keywords} : ${ftsQuote(qt.prefix)}*`)
   if (qt.chars.length) parts.push(`chars : (${qt.chars.map(ftsQuote).join(' OR ')})`)
   return parts.length ? parts.join(' OR ') : null
 }
 
 /** Plain text around the first place a query term occurs (the UI shows it as text, never HTML). */
-export function makeSnippet(body: string, q: string, width = 120): string {
+export function makeSnippet(body: string, q: string | QueryTerms, width = 120): string {
   const norm = normaliseText(body)
-  const { terms, chars, prefix } = queryTerms(q)
+  const { terms, chars, prefix } = typeof q === 'string' ? queryTerms(q) : q
   const candidates = [...terms, ...chars, ...(prefix ? [prefix] : [])].sort((a, b) => b.length - a.length)
   let at = -1
   for (const t of candidates) {
@@ -175,7 +209,13 @@ export function makeSnippet(body: string, q: string, width = 120): string {
 }
 
 export function searchArticles(db: Database.Database, args: SearchArgs): SearchHit[] {
-  const match = buildMatch(db, args.q)
+  const qt = queryTerms(args.q)
+  const hits = runSearch(db, args, qt, buildMatch(db, qt))
+  // Common words found in no title: look in the bodies after all (slower, and rare).
+  return hits.length ? hits : runSearch(db, args, qt, buildMatch(db, qt, 'anywhere'))
+}
+
+function runSearch(db: Database.Database, args: SearchArgs, qt: QueryTerms, match: string | null): SearchHit[] {
   if (!match) return []
   const where = ['kb_fts MATCH @match']
   const bind: Record<string, unknown> = { match, limit: args.limit }
@@ -205,7 +245,7 @@ export function searchArticles(db: Database.Database, args: SearchArgs): SearchH
     title: r.title,
     categoryId: r.category_id,
     departmentId: r.department_id,
-    snippet: makeSnippet(r.body, args.q),
+    snippet: makeSnippet(r.body, qt),
     version: r.version,
     score: -r.score
   }))

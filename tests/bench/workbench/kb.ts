@@ -22,6 +22,8 @@ export interface KbBenchOptions {
   /** Labelled queries to run (sampled with a fixed seed from all messages with a reply). */
   queries?: number
   log?: (line: string) => void
+  /** false: ours only (for tuning; the figures of record always include the peer). */
+  peer?: boolean
 }
 
 export interface KbBenchResult {
@@ -35,6 +37,8 @@ export interface KbBenchResult {
   kbPeerNdcg10: number
   kbIndexSeconds: number
   kbPeerIndexSeconds: number
+  /** 1-minute load average at the end: the machine is shared, wall-clock figures depend on it. */
+  kbLoadAverage: number
 }
 
 /**
@@ -61,10 +65,8 @@ function replyTitle(reply: string): string {
 /** The subject line of a message: the text before its first space (the data joins title and body with one). */
 const subject = (text: string) => text.split(/\s/)[0]!.slice(0, 60)
 
-export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promise<KbBenchResult> {
-  const log = options.log ?? (() => {})
-  const dataDir = options.dataDir ?? process.env.DISPATCH_DATA_DIR ?? '/work/shared/data/dispatch'
-  const total = options.articles ?? 50_000
+/** The articles and labelled queries (deterministic: fixed seed). */
+export function buildKbCorpus(dataDir: string, total: number, queries?: number) {
   const rng = new Rng(12345)
   const replies = readCsv(path.join(dataDir, 'messages_with_replies.csv')).filter((r) => r[1]?.trim() && r[2]?.trim())
   const unlabeled = readCsv(path.join(dataDir, 'messages_unlabeled.csv')).map((r) => r[1] ?? '')
@@ -95,7 +97,7 @@ export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promis
     const s = subject(r[1]!)
     bySubject.set(s, [...(bySubject.get(s) ?? []), i + 1])
   })
-  const order = rng.shuffle(replies.map((_r, i) => i)).slice(0, options.queries ?? replies.length)
+  const order = rng.shuffle(replies.map((_r, i) => i)).slice(0, queries ?? replies.length)
   const labelled = order.map((i) => {
     const rel = new Map<number, number>()
     for (const id of bySubject.get(subject(replies[i]![1]!)) ?? []) rel.set(id, 1)
@@ -104,6 +106,13 @@ export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promis
   })
   // As-you-type: the first 2–12 characters of a message's subject line.
   const typed = labelled.map((l) => [...subject(l.q)].slice(0, 2 + rng.int(11)).join(''))
+  return { articles, labelled, typed }
+}
+
+export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promise<KbBenchResult> {
+  const log = options.log ?? (() => {})
+  const dataDir = options.dataDir ?? process.env.DISPATCH_DATA_DIR ?? '/work/shared/data/dispatch'
+  const { articles, labelled, typed } = buildKbCorpus(dataDir, options.articles ?? 50_000, options.queries)
 
   // Ours: a real SQLite file with the desktop's migrations.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kb-'))
@@ -115,6 +124,7 @@ export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promis
     log(`kb: indexed ${articles.length} articles in ${kbIndexSeconds.toFixed(1)} s`)
 
     t = performance.now()
+    const withPeer = options.peer ?? true
     const mini = new MiniSearch<IndexedArticle>({
       fields: ['title', 'keywords', 'body'],
       storeFields: [],
@@ -125,7 +135,7 @@ export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promis
       processTerm: (term) => term,
       searchOptions: { boost: { title: 6, keywords: 4 }, combineWith: 'OR' }
     })
-    mini.addAll(articles)
+    if (withPeer) mini.addAll(articles)
     const kbPeerIndexSeconds = (performance.now() - t) / 1000
     log(`kb: MiniSearch indexed in ${kbPeerIndexSeconds.toFixed(1)} s`)
 
@@ -149,11 +159,11 @@ export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promis
     const queries = labelled.map((l) => l.q)
     const a = run(ours, queries)
     log(`kb: ours done (${queries.length} queries)`)
-    const b = run(peer, queries)
+    const b = withPeer ? run(peer, queries) : { ms: [NaN], results: [] }
     log(`kb: MiniSearch done`)
     const ta = run(ours, typed)
-    const tb = run(peer, typed)
-    const ndcg = (results: number[][]) => labelled.reduce((s, l, i) => s + ndcgAtK(results[i]!, l.rel, 10), 0) / labelled.length
+    const tb = withPeer ? run(peer, typed) : { ms: [NaN], results: [] }
+    const ndcg = (results: number[][]) => labelled.reduce((s, l, i) => s + ndcgAtK(results[i] ?? [], l.rel, 10), 0) / labelled.length
     return {
       kbArticles: articles.length,
       kbQueries: labelled.length,
@@ -164,7 +174,8 @@ export async function benchKnowledgeSearch(options: KbBenchOptions = {}): Promis
       kbNdcg10: round(ndcg(a.results), 4),
       kbPeerNdcg10: round(ndcg(b.results), 4),
       kbIndexSeconds: round(kbIndexSeconds, 1),
-      kbPeerIndexSeconds: round(kbPeerIndexSeconds, 1)
+      kbPeerIndexSeconds: round(kbPeerIndexSeconds, 1),
+      kbLoadAverage: round(os.loadavg()[0]!, 2)
     }
   } finally {
     db.close()
