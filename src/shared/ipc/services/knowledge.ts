@@ -1,12 +1,34 @@
 import { z } from 'zod'
 import { method, NoArgs, type ServiceGroup } from '../method'
 import type { Role } from '../../roles'
+import { CallbackTaskSchema, RecordCallbackResultRequest } from '../../api/callbacks'
+import { SmsMessageSchema, SmsTemplateSchema } from '../../api/sms'
 
 /**
  * Knowledge base (知识库), callbacks (回访) and SMS (issue 5). Knowledge search runs on the desktop's local
  * index (works offline); callbacks and SMS go to the platform, callback results through the outbox.
  */
 const EVERYONE: readonly Role[] = ['agent', 'team_lead', 'qa', 'trainer', 'admin']
+/** Who phones citizens back and texts them (the platform's DESK roles). */
+const DESK: readonly Role[] = ['agent', 'team_lead', 'trainer']
+/** QA listens to the outcome of callbacks too, with numbers masked. */
+const CALLBACK_READERS: readonly Role[] = ['agent', 'team_lead', 'trainer', 'qa']
+
+/** A callback task as this role may see it, with what this desk knows of its result. */
+export const CallbackViewSchema = CallbackTaskSchema.extend({
+  /** The number is masked for roles that do not phone citizens back. */
+  phoneMasked: z.boolean(),
+  /** A result recorded here and waiting in the outbox. */
+  queued: z.boolean(),
+  /** A result the platform refused: its reason and the fields it named. */
+  refused: z
+    .object({ seq: z.number().int(), message: z.string(), messageEn: z.string(), fields: z.array(z.object({ path: z.string(), message: z.string(), messageEn: z.string() })) })
+    .nullable()
+})
+export type CallbackView = z.infer<typeof CallbackViewSchema>
+
+export const SmsViewSchema = SmsMessageSchema.extend({ phoneMasked: z.boolean() })
+export type SmsView = z.infer<typeof SmsViewSchema>
 
 const q = z.string().max(200, '检索词最多 200 字 (query too long)')
 const categoryId = z.string().min(1).max(40)
@@ -82,5 +104,44 @@ export const knowledgeServices = {
       result: NoteSchema
     }),
     deleteNote: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ id: z.number().int().positive() }), result: z.null() })
+  },
+  callbacks: {
+    /** Tasks from the platform, earliest due first; `due` only those due now. */
+    list: method({
+      caller: 'ui',
+      session: true,
+      roles: CALLBACK_READERS,
+      args: z.strictObject({ status: z.enum(['pending', 'done', 'failed']).default('pending'), due: z.boolean().default(false) }),
+      result: z.object({ items: z.array(CallbackViewSchema) })
+    }),
+    /** Records a result through the outbox (durable at once, sent exactly once; refused results come back in `list`). */
+    record: method({
+      caller: 'ui',
+      session: true,
+      roles: DESK,
+      args: z.strictObject({ taskId: z.number().int().positive(), result: RecordCallbackResultRequest }),
+      result: z.object({ queued: z.literal(true) })
+    })
+  },
+  sms: {
+    templates: method({ caller: 'ui', session: true, roles: DESK, args: NoArgs, result: z.object({ items: z.array(SmsTemplateSchema) }) }),
+    /**
+     * Sends a template to the citizen of a ticket: the number is the ticket's (main reads it; the window never
+     * needs the unmasked number) unless one is given.
+     */
+    send: method({
+      caller: 'ui',
+      session: true,
+      roles: DESK,
+      args: z.strictObject({
+        templateId: z.string().min(1).max(64),
+        ticketId: z.number().int().positive().nullable().default(null),
+        phone: z.string().regex(/^\+?\d{3,20}$/, '电话号码只能包含 3 到 20 位数字 (a phone number is 3 to 20 digits)').nullable().default(null),
+        variables: z.record(z.string().regex(/^\w{1,32}$/), z.string().max(200, '变量最多 200 字 (variable too long)')).default({})
+      }),
+      result: SmsViewSchema
+    }),
+    message: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ id: z.number().int().positive() }), result: SmsViewSchema }),
+    forTicket: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ ticketId: z.number().int().positive() }), result: z.object({ items: z.array(SmsViewSchema) }) })
   }
 } as const satisfies ServiceGroup
