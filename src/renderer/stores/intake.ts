@@ -28,6 +28,24 @@ export const useIntakeStore = defineStore('intake', () => {
   const reply = ref('')
   /** Knowledge articles cited into the reply, with the version cited. */
   const citations = ref<{ articleId: string; version: number; title: string }[]>([])
+  // The rest of the intake form (R2), owned by the workbench's form.
+  /** 来电号码 (full number: masking is for display only). */
+  const callerNumber = ref('')
+  /** 联系人 */
+  const contactName = ref('')
+  /** 诉求类型: consult/help/complaint/… */
+  const ticketType = ref<'consult' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise' | 'other' | null>(null)
+  const urgency = ref<'normal' | 'urgent' | 'critical'>('normal')
+  const confidential = ref(false)
+  const anonymous = ref(false)
+  /** 办理方式: direct answer, send for review, dispatch (with co-handling departments). */
+  const handling = ref<'direct_answer' | 'review' | 'dispatch'>('dispatch')
+  /** 协办单位 */
+  const coDepartments = ref<string[]>([])
+  /** 交办意见 */
+  const note = ref('')
+  /** The earlier ticket this one continues. */
+  const relatedTicketId = ref<number | null>(null)
 
   function applySuggestion(s: { category?: string[]; department?: string }): void {
     if (s.category) category.value = [...s.category]
@@ -50,7 +68,41 @@ export const useIntakeStore = defineStore('intake', () => {
     address.value = ''
     reply.value = ''
     citations.value = []
+    callerNumber.value = ''
+    contactName.value = ''
+    ticketType.value = null
+    urgency.value = 'normal'
+    confidential.value = false
+    anonymous.value = false
+    handling.value = 'dispatch'
+    coDepartments.value = []
+    note.value = ''
+    relatedTicketId.value = null
   }
 
-  return { callId, draftId, callerDisplay, content, category, department, area, address, reply, citations, applySuggestion, citeArticle, reset }
+  return {
+    callId,
+    draftId,
+    callerDisplay,
+    content,
+    category,
+    department,
+    area,
+    address,
+    reply,
+    citations,
+    callerNumber,
+    contactName,
+    ticketType,
+    urgency,
+    confidential,
+    anonymous,
+    handling,
+    coDepartments,
+    note,
+    relatedTicketId,
+    applySuggestion,
+    citeArticle,
+    reset
+  }
 })

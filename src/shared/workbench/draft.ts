@@ -41,7 +41,8 @@ export const DraftFieldsSchema = z.strictObject({
   coDepartments: z.array(z.string().max(64)).max(9).default([]),
   /** 交办意见 */
   note: free(2000).default(''),
-  knowledgeArticleIds: z.array(z.number().int().positive()).max(20).default([]),
+  /** Knowledge articles cited into the reply, with the version cited. */
+  citations: z.array(z.strictObject({ articleId: z.string().max(40), version: z.number().int().nonnegative(), title: z.string().max(400) })).max(20).default([]),
   /** The earlier ticket this one continues (screen pop "继续"). */
   relatedTicketId: z.number().int().positive().nullable().default(null)
 })

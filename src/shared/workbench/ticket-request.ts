@@ -63,7 +63,7 @@ export function draftToTicketRequest(d: DraftFields, now: number): { ok: true; b
     channel: 'phone' as const,
     handlingMode: d.handling,
     callId: null,
-    knowledgeArticleIds: d.knowledgeArticleIds,
+    knowledgeArticleIds: d.citations.map((c) => Number(c.articleId)).filter((n) => Number.isInteger(n) && n > 0),
     submit: true,
     reply: d.handling === 'direct_answer' ? d.reply : null,
     dispatch:

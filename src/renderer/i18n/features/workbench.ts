@@ -1,5 +1,191 @@
 /** The workbench feature's UI text: zh-CN first, English second. */
 export default {
-  'zh-CN': { workbench: { intakeTab: '受理', intake: '工单受理' } },
-  en: { workbench: { intakeTab: 'Intake', intake: 'Ticket intake' } }
+  'zh-CN': {
+    workbench: {
+      intakeTab: '受理',
+      intake: '工单受理',
+      worklistTab: '工作清单',
+      screenPop: {
+        title: '来电信息',
+        noCall: '暂无来电：可直接填写来电号码受理（无来电受理）',
+        number: '来电号码',
+        masked: '（已脱敏）',
+        loading: '正在查询来电历史…',
+        fromCache: '本地缓存',
+        fromPlatform: '平台最新',
+        unknown: '无历史记录（首次来电）',
+        repeat: '重复来电（30天内 {n} 次）',
+        openTickets: '未办结工单 {n} 件',
+        malicious: '恶意号码：{reason}',
+        area: '区域推测：{area}',
+        useArea: '采用',
+        tickets: '历史工单（共 {n} 件）',
+        calls: '历史来电（共 {n} 次）',
+        open: '查看',
+        continue: '续办',
+        ringing: '来电振铃中'
+      },
+      form: {
+        callerNumber: '来电号码',
+        contactName: '联系人',
+        ticketType: '诉求类型',
+        category: '归口分类',
+        categoryPlaceholder: '三级归口，可输入拼音首字母筛选',
+        content: '诉求内容',
+        contentPlaceholder: '如实记录来电人诉求',
+        area: '所属区域',
+        areaPlaceholder: '县区 / 乡镇街道',
+        address: '详细地址',
+        urgency: '紧急程度',
+        confidential: '保密',
+        anonymous: '匿名',
+        handling: '办理方式',
+        leadDepartment: '主办单位',
+        coDepartments: '协办单位（协同）',
+        deadline: '办理时限',
+        note: '交办意见',
+        reply: '答复内容',
+        submit: '提交工单',
+        newTicket: '新建工单（无来电）',
+        discard: '放弃草稿',
+        required: '必填',
+        incomplete: '工单信息不完整，请按提示修改',
+        submitted: '工单已提交，正在同步到平台',
+        restored: '已恢复未提交的草稿',
+        continuing: '续办工单 {number}'
+      },
+      draft: {
+        saving: '草稿保存中…',
+        saved: '草稿已保存 {time}',
+        failed: '草稿保存失败：{message}',
+        idle: '草稿'
+      },
+      worklist: {
+        mine: '我的工单',
+        drafts: '我的草稿',
+        channels: '多渠道工单',
+        overdue: '超期预警',
+        number: '编号',
+        title: '标题',
+        status: '状态',
+        channel: '渠道',
+        urgency: '紧急程度',
+        deadline: '办理时限',
+        at: '时间',
+        refresh: '刷新',
+        offline: '平台不可达，仅显示本机数据',
+        red: '已超期',
+        yellow: '即将超期',
+        empty: '暂无数据',
+        pending: '待同步'
+      },
+      ticket: {
+        title: '工单详情',
+        departments: '承办单位',
+        timeline: '办理过程',
+        reply: '答复'
+      },
+      lock: {
+        title: '屏幕已锁定',
+        hint: '长时间无操作，已自动锁屏。请输入密码解锁。',
+        password: '密码',
+        unlock: '解锁',
+        lockNow: '锁屏'
+      }
+    }
+  },
+  en: {
+    workbench: {
+      intakeTab: 'Intake',
+      intake: 'Ticket intake',
+      worklistTab: 'Work list',
+      screenPop: {
+        title: 'Caller',
+        noCall: 'No call: type a number to take a ticket without a call',
+        number: 'Caller number',
+        masked: '(masked)',
+        loading: 'Looking up caller history…',
+        fromCache: 'local cache',
+        fromPlatform: 'platform',
+        unknown: 'No history (first call)',
+        repeat: 'Repeat caller ({n} calls in 30 days)',
+        openTickets: '{n} open tickets',
+        malicious: 'Malicious number: {reason}',
+        area: 'Likely area: {area}',
+        useArea: 'Use',
+        tickets: 'Previous tickets ({n})',
+        calls: 'Previous calls ({n})',
+        open: 'Open',
+        continue: 'Continue',
+        ringing: 'Ringing'
+      },
+      form: {
+        callerNumber: 'Caller number',
+        contactName: 'Contact',
+        ticketType: 'Request type',
+        category: 'Category',
+        categoryPlaceholder: 'Three levels; pinyin initials filter too',
+        content: 'Request',
+        contentPlaceholder: "The citizen's request, as said",
+        area: 'Area',
+        areaPlaceholder: 'District / town or street',
+        address: 'Address',
+        urgency: 'Urgency',
+        confidential: 'Confidential',
+        anonymous: 'Anonymous',
+        handling: 'Handling',
+        leadDepartment: 'Lead department',
+        coDepartments: 'Co-handling departments',
+        deadline: 'Deadline',
+        note: 'Instructions',
+        reply: 'Reply',
+        submit: 'Submit ticket',
+        newTicket: 'New ticket (no call)',
+        discard: 'Discard draft',
+        required: 'Required',
+        incomplete: 'The ticket is incomplete: see the fields',
+        submitted: 'Ticket submitted; syncing to the platform',
+        restored: 'Unsubmitted draft restored',
+        continuing: 'Continuing ticket {number}'
+      },
+      draft: {
+        saving: 'Saving draft…',
+        saved: 'Draft saved {time}',
+        failed: 'Draft not saved: {message}',
+        idle: 'Draft'
+      },
+      worklist: {
+        mine: 'My tickets',
+        drafts: 'My drafts',
+        channels: 'Other channels',
+        overdue: 'Overdue',
+        number: 'Number',
+        title: 'Title',
+        status: 'Status',
+        channel: 'Channel',
+        urgency: 'Urgency',
+        deadline: 'Deadline',
+        at: 'Time',
+        refresh: 'Refresh',
+        offline: 'Platform unreachable: local data only',
+        red: 'Overdue',
+        yellow: 'Due soon',
+        empty: 'Nothing here',
+        pending: 'Not synced yet'
+      },
+      ticket: {
+        title: 'Ticket',
+        departments: 'Departments',
+        timeline: 'Timeline',
+        reply: 'Reply'
+      },
+      lock: {
+        title: 'Screen locked',
+        hint: 'Locked after inactivity. Enter your password to unlock.',
+        password: 'Password',
+        unlock: 'Unlock',
+        lockNow: 'Lock'
+      }
+    }
+  }
 }
