@@ -1,4 +1,6 @@
 import { desk, transport } from './bridge'
+import { startHostDriver } from './host-driver'
+import { startQualitySampler } from './quality-sampler'
 
 /**
  * The phone host: a hidden page owned by main. It announces itself, then sends
@@ -18,6 +20,9 @@ async function announce(): Promise<void> {
   timer = setInterval(() => void desk.phoneHost.heartbeat({ at: Date.now() }), res.value.heartbeatMs)
   document.getElementById('status')!.textContent = `话机宿主已连接 (phone host connected, heartbeat ${res.value.heartbeatMs} ms)`
 }
+
+// The softphone: sip.js behind the PhoneDriver port, commanded by main.
+startQualitySampler(startHostDriver())
 
 transport.onEvent((event) => {
   if (event.kind === 'phone-command' && event.command.type === 'reload') location.reload()

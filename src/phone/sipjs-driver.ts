@@ -179,6 +179,16 @@ export class SipJsDriver implements PhoneDriver {
     }
   }
 
+  /** The sip.js session of a live call (media, getStats). */
+  sessionOf(callId: string): Session | undefined {
+    return this.calls.get(callId)?.session
+  }
+
+  /** A fact produced beside the driver (quality samples, devices), stamped and sent like the driver's own. */
+  report(body: PhoneFactBody): void {
+    this.emit(body)
+  }
+
   async dispose(): Promise<void> {
     this.stopped = true
     this.opts.events?.removeEventListener('online', this.onOnline)

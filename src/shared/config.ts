@@ -17,7 +17,11 @@ export const SipConfigSchema = z.strictObject({
   password: z.string().min(1, '不能为空 (required)'),
   domain: z.string().min(1, '不能为空 (required)'),
   /** Number presented on outbound callbacks (From / P-Asserted-Identity). */
-  callerId: z.string().regex(/^\d{3,20}$/, '只能是 3–20 位数字 (3–20 digits)').default('12345')
+  callerId: z.string().regex(/^\d{3,20}$/, '只能是 3–20 位数字 (3–20 digits)').default('12345'),
+  /** Where 满意度评价 transfers the caller at the end of a call (IVR survey extension). */
+  surveyTarget: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '只能是分机号或名称 (an extension or name)').default('survey'),
+  /** 话后整理 (after-call work) length in seconds. */
+  acwSeconds: z.number().int().min(0).max(600).default(30)
 })
 
 export const ConfigSchema = z

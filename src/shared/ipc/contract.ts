@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { RoleSchema } from '../roles'
 import { method, NoArgs, type Caller, type MethodSpec } from './method'
 import { phoneServices } from './services/phone'
+import { PhoneCommandSchema } from '../phone/driver'
 import { workbenchServices } from './services/workbench'
 import { knowledgeServices } from './services/knowledge'
 import { assistantServices } from './services/assistant'
@@ -90,7 +91,9 @@ export const PhoneCommandEventSchema = z.object({
     z.object({ type: z.literal('ping'), nonce: z.string() }),
     // Training sandbox: a simulated citizen calls the agent from inside the phone host.
     z.object({ type: z.literal('simulate-call'), attemptId: z.string(), scenarioId: z.string(), agentUser: z.string() }),
-    z.object({ type: z.literal('end-simulated-call'), attemptId: z.string() })
+    z.object({ type: z.literal('end-simulated-call'), attemptId: z.string() }),
+    /** A PhoneDriver command; the phone host answers with phone.commandResult({ id }). */
+    z.object({ type: z.literal('driver'), id: z.number().int(), command: PhoneCommandSchema })
   ])
 })
 

@@ -3,6 +3,7 @@ import { RoleSchema } from '../roles'
 import { ProfileSchema } from '../config'
 import { AgentStateSchema, initialAgentState } from '../phone/agent-state'
 import { CallSnapshotSchema, RegistrationSchema } from '../phone/driver'
+import { QualitySampleSchema } from '../phone/quality'
 
 /**
  * Main owns the application state; windows hold mirrors. State is split into
@@ -73,10 +74,12 @@ export const AppInfoSchema = z.object({
 export const PhoneStateSchema = z.object({
   registration: RegistrationSchema.nullable(),
   calls: z.array(CallSnapshotSchema),
-  agent: AgentStateSchema
+  agent: AgentStateSchema,
+  /** The latest live-quality sample per established call (getStats → MOS, with the 5 s warning). */
+  quality: z.array(QualitySampleSchema)
 })
 export type PhoneState = z.infer<typeof PhoneStateSchema>
-export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now) })
+export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now), quality: [] })
 
 /** The sandbox's simulated call in progress, as the trainee and trainer see it live. */
 export const TrainingStateSchema = z.object({

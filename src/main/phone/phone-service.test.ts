@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest'
+import { createMemoryLogger } from '../logging'
+import { StateHub } from '../state/state-hub'
+import { DomainBus, type DomainEvents } from '../features/bus'
+import { initialPhoneState, type AppState } from '../../shared/ipc/state'
+import { DEFAULT_REGISTRATION, NO_FLAGS, normaliseCallerNumber, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
+import { PhoneService } from './phone-service'
+
+/**
+ * The main side of the softphone with a scripted phone host: commands it sends,
+ * the topic it publishes, the agent state it derives from calls, masking per
+ * role, and the bus event at the end of a call. (The real phone host is proven
+ * against Kamailio in tests/phone.)
+ */
+function setup(roles: ('agent' | 'qa')[] = ['agent']) {
+  let now = 10_000
+  const hub = new StateHub({
+    app: { version: 't', profile: 'sandbox', runtime: 'test', dataDir: '/tmp', startedAt: 0 },
+    session: { user: null, since: null },
+    phoneHost: { status: 'starting', since: 1, lastHeartbeat: null, restarts: 0, userAgent: null },
+    connectivity: { platform: 'online', detail: '', since: 0 },
+    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
+    phone: initialPhoneState(0),
+    notices: []
+  } as unknown as AppState)
+  const sent: PhoneCommand[] = []
+  const platformCalls: { op: string; body: unknown }[] = []
+  const ended: DomainEvents['call.ended'][] = []
+  const bus = new DomainBus()
+  bus.on('call.ended', (e) => ended.push(e))
+  const ctx = {
+    config: { sip: { wsUrl: 'ws://127.0.0.1:8088', user: '1001', password: 'pw', domain: 'example', callerId: '12345', surveyTarget: 'survey', acwSeconds: 30 } },
+    log: createMemoryLogger(),
+    hub,
+    session: {},
+    audit: { record: async () => undefined },
+    notify: () => undefined,
+    bus,
+    platform: {
+      call: async (op: string, req?: { body?: unknown }) => {
+        platformCalls.push({ op, body: req?.body })
+        if (op === 'listMaliciousNumbers') return { items: [{ phone: '13900001111', reason: 'x', addedBy: 'a', addedAt: '' }] }
+        return {}
+      }
+    },
+    // The scripted phone host answers every command at once.
+    sendPhoneCommand: (c: { type: string; id?: number; command?: PhoneCommand }) => {
+      if (c.type !== 'driver') return
+      sent.push(c.command!)
+      queueMicrotask(() => svc.commandResult(c.id!, { ok: true, value: { callId: c.command!.type === 'dial' ? 'out-1' : null } }))
+    }
+  }
+  const svc: PhoneService = new PhoneService(ctx as never, { now: () => now })
+  const signIn = () => hub.set('session', { user: { id: 'u1', username: 'agent01', displayName: '张三', roles, seatId: 'S1' }, since: 1 })
+  const hostAlive = (since = 5) => hub.set('phoneHost', { status: 'alive', since, lastHeartbeat: since, restarts: 0, userAgent: 'x' })
+  let seq = 0
+  const fact = (f: PhoneFactBody) => svc.fact({ ...f, seq: ++seq, at: now } as PhoneFact)
+  const call = (patch: Partial<CallSnapshot>): CallSnapshot => ({
+    callId: 'in-1',
+    direction: 'inbound',
+    state: 'ringing',
+    flags: { ...NO_FLAGS },
+    peer: normaliseCallerNumber('13800138000'),
+    peerName: null,
+    linkedTo: null,
+    conferenceWith: null,
+    startedAt: now,
+    answeredAt: null,
+    endedAt: null,
+    endedBy: null,
+    cause: null,
+    sipCallId: 'x',
+    ...patch
+  })
+  const flush = () => new Promise((r) => setTimeout(r, 0))
+  return { hub, svc, sent, platformCalls, ended, signIn, hostAlive, fact, call, flush, advance: (ms: number) => (now += ms) }
+}
+
+describe('PhoneService', () => {
+  it('registers the configured account once the phone host is alive and someone is signed in, with the malicious list', async () => {
+    const t = setup()
+    t.hostAlive()
+    expect(t.sent).toEqual([])
+    t.signIn()
+    await t.flush()
+    await t.flush()
+    const types = t.sent.map((c) => c.type)
+    expect(types).toContain('register')
+    const reg = t.sent.find((c) => c.type === 'register') as Extract<PhoneCommand, { type: 'register' }>
+    expect(reg.account.aor).toBe('sip:1001@example')
+    await t.flush()
+    const opts = t.sent.filter((c) => c.type === 'setOptions').at(-1) as Extract<PhoneCommand, { type: 'setOptions' }>
+    expect(opts.options.blockedNumbers).toEqual(['13900001111'])
+  })
+
+  it('re-registers after the phone host restarts (a new hello)', async () => {
+    const t = setup()
+    t.hostAlive(5)
+    t.signIn()
+    await t.flush()
+    const before = t.sent.filter((c) => c.type === 'register').length
+    t.hostAlive(99)
+    await t.flush()
+    expect(t.sent.filter((c) => c.type === 'register').length).toBe(before + 1)
+  })
+
+  it('publishes registration and calls to the phone topic; ties the agent state to the call; emits call.ended', async () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    t.svc.signIn()
+    expect(t.hub.get('phone').agent.status).toBe('not-ready')
+    t.svc.agentMove('ready')
+    t.fact({ type: 'registration', registration: { ...DEFAULT_REGISTRATION(1), state: 'registered', transport: 'connected' } })
+    expect(t.hub.get('phone').registration?.state).toBe('registered')
+
+    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    expect(t.hub.get('phone').calls[0]!.peer.display).toBe('138 0013 8000')
+    expect(t.hub.get('phone').agent.status).toBe('ringing')
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 11_000 }), previous: 'answering' })
+    expect(t.hub.get('phone').agent.status).toBe('in-call')
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 11_000, flags: { ...NO_FLAGS, held: true } }), previous: null })
+    t.advance(4000)
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 11_000 }), previous: null })
+    t.advance(1000)
+    t.fact({ type: 'call', call: t.call({ state: 'terminated', answeredAt: 11_000, endedAt: 20_000, endedBy: 'remote' }), previous: 'established' })
+    const phone = t.hub.get('phone')
+    expect(phone.calls).toEqual([])
+    expect(phone.agent.status).toBe('after-call-work')
+    expect(phone.agent.acwEndsAt).toBe(15_000 + 30_000)
+    expect(t.ended).toHaveLength(1)
+    expect(t.ended[0]).toMatchObject({ callId: 'in-1', direction: 'inbound', remoteNumber: '13800138000', actor: 'agent01', holdMs: 4000, endedBy: 'remote', purpose: 'hotline' })
+    await t.flush()
+    expect(t.platformCalls.filter((c) => c.op === 'setMyAgentState').map((c) => (c.body as { state: string }).state)).toEqual(['not_ready', 'ready', 'ringing', 'in_call', 'after_call_work'])
+  })
+
+  it('a missed call puts the agent 置忙 with reason missed; a rejected one goes back to 置闲', () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    t.svc.signIn()
+    t.svc.agentMove('ready')
+    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    t.fact({ type: 'call', call: t.call({ state: 'terminated', endedBy: 'local' }), previous: 'ringing' })
+    expect(t.hub.get('phone').agent.status).toBe('ready')
+    t.fact({ type: 'call', call: t.call({ callId: 'in-2' }), previous: 'idle' })
+    t.fact({ type: 'call', call: t.call({ callId: 'in-2', state: 'terminated', endedBy: 'remote' }), previous: 'ringing' })
+    expect(t.hub.get('phone').agent).toMatchObject({ status: 'not-ready', reason: 'missed' })
+  })
+
+  it('refuses 签出 during a call with a clear message', () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    t.svc.signIn()
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 1 }), previous: 'answering' })
+    expect(() => t.svc.agentMove('signed-out')).toThrow(/sign out/)
+  })
+
+  it('masks the caller number for roles that may not see citizen contact data', () => {
+    const t = setup(['qa'])
+    t.hostAlive()
+    t.signIn()
+    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    const peer = t.hub.get('phone').calls[0]!.peer
+    expect(peer.normalised).toBe('138****8000')
+    expect(peer.raw).not.toContain('0013')
+    expect(peer.display).not.toContain('0013')
+  })
+
+  it('a dial for a callback is tagged so call.ended carries purpose and ticket', async () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    const res = await t.svc.run({ type: 'dial', target: '13800138000', callerId: t.svc.callbackCallerId() }, { purpose: 'callback', ticketId: 'T-1' })
+    expect(res.callId).toBe('out-1')
+    const dial = t.sent.find((c) => c.type === 'dial') as Extract<PhoneCommand, { type: 'dial' }>
+    expect(dial.callerId?.pAssertedIdentity).toBe('<sip:12345@example>')
+    t.fact({ type: 'call', call: t.call({ callId: 'out-1', direction: 'outbound', state: 'terminated', endedBy: 'remote', cause: null }), previous: 'dialing' })
+    expect(t.ended[0]).toMatchObject({ purpose: 'callback', ticketId: 'T-1', direction: 'outbound' })
+  })
+})

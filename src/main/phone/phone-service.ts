@@ -1,0 +1,385 @@
+import type { FeatureContext } from '../features/feature'
+import type { DomainEvents } from '../features/bus'
+import {
+  AGENT_STATUS_LABELS,
+  canTransitionAgent,
+  initialAgentState,
+  isLive,
+  normaliseCallerNumber,
+  phoneError,
+  transitionAgent,
+  type AgentState,
+  type AgentStatus,
+  type CallerId,
+  type CallSnapshot,
+  type NotReadyReason,
+  type PhoneCommand,
+  type PhoneError,
+  type PhoneFact,
+  type PhoneResult,
+  type QualitySample,
+  type Registration
+} from '../../shared/phone'
+import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
+import type { NormalisedNumber } from '../../shared/phone/caller-number'
+
+/**
+ * Main's side of the softphone. The phone host (sip.js, src/phone) is a driver
+ * main commands and listens to: commands go out as `driver` phone-command events
+ * and come back as phone.commandResult; facts arrive as phone.fact. This service
+ * keeps the truth every window sees in the `phone` topic (registration, calls,
+ * agent state), ties the agent state (签入/签出/置闲/置忙/话后整理) to the calls,
+ * syncs it to the platform, blocks malicious numbers before ringing and tells
+ * the other features when a call ends.
+ */
+export type CallPurpose = DomainEvents['call.ended']['purpose']
+
+interface CallMeta {
+  purpose: CallPurpose
+  ticketId: string | null
+  holdMs: number
+  heldSince: number | null
+}
+
+type Ctx = Pick<FeatureContext, 'config' | 'log' | 'hub' | 'session' | 'platform' | 'sendPhoneCommand' | 'notify' | 'bus' | 'audit'>
+
+export interface PhoneServiceOptions {
+  commandTimeoutMs?: number
+  now?: () => number
+}
+
+const PLATFORM_STATE: Record<AgentStatus, 'signed_out' | 'ready' | 'not_ready' | 'ringing' | 'in_call' | 'after_call_work'> = {
+  'signed-out': 'signed_out',
+  ready: 'ready',
+  'not-ready': 'not_ready',
+  ringing: 'ringing',
+  'in-call': 'in_call',
+  'after-call-work': 'after_call_work'
+}
+const PLATFORM_REASON: Partial<Record<NotReadyReason, 'rest' | 'meal' | 'meeting' | 'training' | 'callback' | 'other'>> = {
+  break: 'rest',
+  meal: 'meal',
+  meeting: 'meeting',
+  training: 'training',
+  callback: 'callback'
+}
+
+export class PhoneCommandError extends Error {
+  constructor(readonly error: PhoneError) {
+    super(error.messageEn)
+  }
+}
+
+export class PhoneService {
+  private readonly calls = new Map<string, CallSnapshot>()
+  private readonly meta = new Map<string, CallMeta>()
+  private registration: Registration | null = null
+  private readonly quality = new Map<string, QualitySample>()
+  private agent: AgentState
+  /** Status before ringing, to go back to when the agent rejects. */
+  private beforeRinging: AgentState | null = null
+  private readonly pending = new Map<number, { resolve: (r: PhoneResult) => void; timer: NodeJS.Timeout }>()
+  private nextId = 0
+  private acwTimer: NodeJS.Timeout | null = null
+  private hostSince: number | null = null
+  private blocked: string[] = []
+  private readonly unsubscribe: () => void
+  private readonly now: () => number
+  private configuredFor: string | null = null
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly opts: PhoneServiceOptions = {}
+  ) {
+    this.now = opts.now ?? Date.now
+    this.agent = initialAgentState(this.now())
+    this.unsubscribe = ctx.hub.onChange((change) => {
+      if (change.topic === 'session') this.onSession()
+      if (change.topic === 'phoneHost') this.onHost()
+    })
+    this.onHost()
+  }
+
+  stop(): void {
+    this.unsubscribe()
+    if (this.acwTimer) clearTimeout(this.acwTimer)
+    for (const p of this.pending.values()) clearTimeout(p.timer)
+    this.pending.clear()
+  }
+
+  // ───────────── phone host link ─────────────
+
+  private user() {
+    return this.ctx.hub.get('session').user
+  }
+
+  private onHost(): void {
+    const host = this.ctx.hub.get('phoneHost')
+    if (host.status !== 'alive' || host.since === this.hostSince) return
+    const restarted = this.hostSince !== null
+    this.hostSince = host.since
+    if (restarted && this.calls.size) {
+      // The calls lived in the page that died; say so rather than show ghosts.
+      this.ctx.log.warn('phone host restarted: its calls are gone', { calls: this.calls.size })
+      for (const call of [...this.calls.values()]) this.finish({ ...call, state: 'terminated', endedAt: this.now(), endedBy: 'remote', cause: phoneError('internal', { detail: 'phone host restarted' }) })
+    }
+    this.configuredFor = null
+    this.onSession()
+  }
+
+  private onSession(): void {
+    const user = this.user()
+    const key = user ? `${user.username}@${this.hostSince}` : null
+    if (key === this.configuredFor) return
+    this.configuredFor = key
+    if (!user) {
+      this.agent = initialAgentState(this.now())
+      if (this.hostSince !== null) void this.command({ type: 'unregister' })
+      this.publish()
+      return
+    }
+    this.publish()
+    if (this.hostSince === null) return
+    void this.configure()
+  }
+
+  private async configure(): Promise<void> {
+    const sip = this.ctx.config.sip
+    const user = this.user()
+    if (!sip || !user) return
+    await this.command({ type: 'setOptions', options: this.driverOptions() })
+    const res = await this.command({
+      type: 'register',
+      account: { server: sip.wsUrl, aor: `sip:${sip.user}@${sip.domain}`, authorizationUsername: sip.user, password: sip.password, displayName: user.displayName.slice(0, 64) }
+    })
+    if (!res.ok) this.ctx.log.warn('phone: register command failed', { code: res.error.code })
+    void this.refreshBlocked()
+  }
+
+  private driverOptions() {
+    return { blockedNumbers: this.blocked }
+  }
+
+  /** What a callback presents: the 12345 number, asserted by the trusted network (P-Asserted-Identity) and shown in From. */
+  callbackCallerId(): CallerId | undefined {
+    const sip = this.ctx.config.sip
+    return sip ? { pAssertedIdentity: `<sip:${sip.callerId}@${sip.domain}>`, fromDisplay: sip.callerId } : undefined
+  }
+
+  /** The platform's malicious-number list, normalised the way incoming numbers are. */
+  async refreshBlocked(): Promise<void> {
+    try {
+      const res = await this.ctx.platform.call('listMaliciousNumbers')
+      this.blocked = [...new Set(res.items.map((m) => normaliseCallerNumber(m.phone).normalised ?? m.phone))]
+      await this.command({ type: 'setOptions', options: { blockedNumbers: this.blocked } })
+    } catch (err) {
+      this.ctx.log.warn('phone: malicious-number list unavailable; keeping the last one', { error: (err as Error).message })
+    }
+  }
+
+  /** Sends a command to the phone host and waits for its answer. */
+  command(command: PhoneCommand): Promise<PhoneResult> {
+    if (this.ctx.hub.get('phoneHost').status !== 'alive') {
+      return Promise.resolve({ ok: false, error: phoneError('internal', { detail: 'phone host not running' }) })
+    }
+    const id = ++this.nextId
+    return new Promise<PhoneResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id)
+        resolve({ ok: false, error: phoneError('timeout', { detail: `phone host did not answer ${command.type}` }) })
+      }, this.opts.commandTimeoutMs ?? 10_000)
+      timer.unref?.()
+      this.pending.set(id, { resolve, timer })
+      this.ctx.sendPhoneCommand({ type: 'driver', id, command: command as never })
+    })
+  }
+
+  commandResult(id: number, result: PhoneResult): void {
+    const p = this.pending.get(id)
+    if (!p) return
+    clearTimeout(p.timer)
+    this.pending.delete(id)
+    p.resolve(result)
+  }
+
+  /** Runs a call command for the UI: failures become errors the window shows (Chinese first). */
+  async run(command: PhoneCommand, meta?: Partial<CallMeta>): Promise<{ callId: string | null }> {
+    const res = await this.command(command)
+    if (!res.ok) throw new PhoneCommandError(res.error)
+    if (meta && res.value.callId) this.meta.set(res.value.callId, { purpose: 'other', ticketId: null, holdMs: 0, heldSince: null, ...meta })
+    return res.value
+  }
+
+  // ───────────── facts ─────────────
+
+  fact(fact: PhoneFact): void {
+    switch (fact.type) {
+      case 'registration':
+        this.registration = fact.registration
+        this.publish()
+        return
+      case 'incoming':
+        if (fact.blocked) {
+          this.ctx.log.info('phone: malicious number blocked before ringing', { number: fact.caller.normalised ? maskPhone(fact.caller.normalised) : 'invalid' })
+          void this.ctx.audit.record(this.user()?.username ?? null, 'phone.block', `call:${fact.callId}`, { reason: 'malicious number rejected before ringing' }).catch(() => undefined)
+          return
+        }
+        this.meta.set(fact.callId, { purpose: 'hotline', ticketId: null, holdMs: 0, heldSince: null })
+        return
+      case 'call':
+        this.onCall(fact.call)
+        return
+      case 'error':
+        this.ctx.log.warn('phone: error', { code: fact.error.code, detail: fact.error.detail, command: fact.command })
+        this.ctx.notify('warning', `${fact.error.message} (${fact.error.messageEn})`)
+        return
+      case 'quality':
+        if (!this.calls.has(fact.sample.callId)) return
+        this.quality.set(fact.sample.callId, fact.sample)
+        this.publish()
+        return
+      case 'transfer':
+        if (fact.state === 'failed') this.ctx.log.warn('phone: transfer failed', { kind: fact.kind })
+        return
+      default:
+        return
+    }
+  }
+
+  private onCall(call: CallSnapshot): void {
+    const meta = this.meta.get(call.callId) ?? { purpose: call.linkedTo ? 'consult' : call.direction === 'inbound' ? 'hotline' : 'other', ticketId: null, holdMs: 0, heldSince: null }
+    if (call.linkedTo && meta.purpose === 'other') meta.purpose = 'consult'
+    this.meta.set(call.callId, meta)
+    // Hold time, for quality inspection.
+    if (call.flags.held && meta.heldSince === null) meta.heldSince = call.startedAt > 0 ? this.now() : null
+    if (!call.flags.held && meta.heldSince !== null) {
+      meta.holdMs += this.now() - meta.heldSince
+      meta.heldSince = null
+    }
+    if (call.state === 'terminated') {
+      this.finish(call)
+      return
+    }
+    this.calls.set(call.callId, call)
+    if (call.state === 'ringing' && call.direction === 'inbound') this.moveAgent('ringing')
+    if (call.state === 'established') this.moveAgent('in-call')
+    this.publish()
+  }
+
+  private finish(call: CallSnapshot): void {
+    const had = this.calls.delete(call.callId)
+    this.quality.delete(call.callId)
+    const meta = this.meta.get(call.callId)
+    this.meta.delete(call.callId)
+    if (meta?.heldSince != null) meta.holdMs += this.now() - meta.heldSince
+    const user = this.user()
+    if (had || call.answeredAt !== null || call.direction === 'outbound') {
+      this.ctx.bus.emit('call.ended', {
+        callId: call.callId,
+        direction: call.direction,
+        remoteNumber: call.peer.normalised ?? call.peer.raw,
+        actor: user?.username ?? null,
+        startedAt: call.startedAt,
+        answeredAt: call.answeredAt,
+        endedAt: call.endedAt ?? this.now(),
+        holdMs: meta?.holdMs ?? 0,
+        endedBy: call.cause && call.answeredAt === null ? 'failure' : call.endedBy === 'remote' ? 'remote' : 'local',
+        purpose: meta?.purpose ?? 'other',
+        ticketId: meta?.ticketId ?? null
+      })
+    }
+    if (![...this.calls.values()].some((c) => isLive(c.state))) {
+      if (this.agent.status === 'in-call') this.moveAgent('after-call-work')
+      else if (this.agent.status === 'ringing') {
+        // Rejected by the agent: back to where they were; missed (caller gave up): 置忙 with reason 'missed'.
+        const back = this.beforeRinging
+        if (call.endedBy === 'local' && back && back.status === 'ready') this.moveAgent('ready')
+        else this.moveAgent('not-ready', call.endedBy === 'local' ? (back?.reason ?? 'other') : 'missed')
+      }
+    }
+    this.publish()
+  }
+
+  // ───────────── agent state ─────────────
+
+  private acwMs(): number {
+    return (this.ctx.config.sip?.acwSeconds ?? 30) * 1000
+  }
+
+  /** A move caused by the phone: silently skipped where the table forbids it (e.g. calls while signed out). */
+  private moveAgent(to: AgentStatus, reason?: NotReadyReason): void {
+    if (this.agent.status === to || !canTransitionAgent(this.agent.status, to)) return
+    if (to === 'ringing') this.beforeRinging = this.agent
+    this.setAgent(transitionAgent(this.agent, to, { now: this.now(), reason, acwMs: this.acwMs() }))
+  }
+
+  /** A move the agent asked for (签入/签出/置闲/置忙): refused with a clear message when illegal. */
+  agentMove(to: 'ready' | 'not-ready' | 'signed-out', reason?: NotReadyReason): void {
+    if (to === 'signed-out' && [...this.calls.values()].some((c) => isLive(c.state))) {
+      throw new PhoneCommandError({ ...phoneError('illegal-state'), message: '通话中不能签出，请先结束通话', messageEn: 'cannot sign out during a call: end the call first' })
+    }
+    if (this.agent.status === to && to !== 'not-ready') return
+    if (!canTransitionAgent(this.agent.status, to)) {
+      const from = AGENT_STATUS_LABELS[this.agent.status]
+      const target = AGENT_STATUS_LABELS[to]
+      throw new PhoneCommandError({
+        ...phoneError('illegal-state'),
+        message: `当前为「${from.zh}」，不能切换到「${target.zh}」`,
+        messageEn: `cannot go from "${from.en}" to "${target.en}"`
+      })
+    }
+    this.setAgent(transitionAgent(this.agent, to, { now: this.now(), reason }))
+  }
+
+  signIn(): void {
+    if (this.agent.status !== 'signed-out') return
+    // 签入 puts the agent on the line but busy, until 置闲: nobody gets a call mid-login.
+    this.setAgent(transitionAgent(this.agent, 'not-ready', { now: this.now(), reason: 'signed-in' }))
+  }
+
+  private setAgent(next: AgentState): void {
+    this.agent = next
+    if (this.acwTimer) clearTimeout(this.acwTimer)
+    this.acwTimer = null
+    if (next.status === 'after-call-work' && next.acwEndsAt !== null) {
+      this.acwTimer = setTimeout(() => {
+        this.acwTimer = null
+        if (this.agent.status === 'after-call-work') this.setAgent(transitionAgent(this.agent, 'ready', { now: this.now() }))
+      }, Math.max(0, next.acwEndsAt - this.now()))
+      this.acwTimer.unref?.()
+    }
+    this.publish()
+    void this.syncAgent(next)
+  }
+
+  private async syncAgent(state: AgentState): Promise<void> {
+    const user = this.user()
+    if (!user) return
+    try {
+      await this.ctx.platform.call('setMyAgentState', {
+        body: { state: PLATFORM_STATE[state.status], reason: state.reason ? (PLATFORM_REASON[state.reason] ?? 'other') : null, seatId: user.seatId }
+      })
+    } catch (err) {
+      this.ctx.log.warn('phone: agent state not synced to the platform', { error: (err as Error).message })
+    }
+  }
+
+  getAgent(): AgentState {
+    return this.agent
+  }
+
+  // ───────────── the topic ─────────────
+
+  private publish(): void {
+    const user = this.user()
+    const mask = !user || !maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
+    const calls = [...this.calls.values()].map((c) => (mask ? { ...c, peer: maskNumber(c.peer) } : c))
+    this.ctx.hub.set('phone', { registration: this.registration, calls, agent: this.agent, quality: [...this.quality.values()] })
+  }
+}
+
+/** The caller's number as a role without citizen-contact rights sees it (139****1234). */
+export function maskNumber(n: NormalisedNumber): NormalisedNumber {
+  const m = (s: string | null) => (s === null ? null : maskPhone(s))
+  return { ...n, raw: maskPhone(n.raw), normalised: m(n.normalised), e164: m(n.e164), display: maskPhone(n.display.replace(/[\s-]/g, '')) }
+}

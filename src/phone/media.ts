@@ -1,0 +1,111 @@
+import type { Session, Web } from 'sip.js'
+import type { PhoneMedia } from './sipjs-driver'
+
+/**
+ * Audio for the phone host page: the far end on the chosen speaker, a ringtone on
+ * the chosen ringer (a separate device, so a headset agent hears the ring on the
+ * desk speaker), the chosen microphone for new calls, and the local three-way mix.
+ */
+export class BrowserMedia implements PhoneMedia {
+  private readonly players = new Map<string, HTMLAudioElement>()
+  private readonly rings = new Map<string, { ctx: AudioContext; stop(): void }>()
+  private devices = { mic: '', speaker: '', ringer: '' }
+  private mixCtx: AudioContext | null = null
+
+  constraints(): MediaStreamConstraints {
+    return { audio: this.devices.mic ? { deviceId: { exact: this.devices.mic } } : true, video: false }
+  }
+
+  async setDevices(d: { mic?: string; speaker?: string; ringer?: string }): Promise<void> {
+    this.devices = { mic: d.mic ?? this.devices.mic, speaker: d.speaker ?? this.devices.speaker, ringer: d.ringer ?? this.devices.ringer }
+    for (const a of this.players.values()) await sink(a, this.devices.speaker)
+  }
+
+  attach(callId: string, session: Session): void {
+    const pc = peerOf(session)
+    if (!pc) return
+    const stream = new MediaStream()
+    for (const r of pc.getReceivers()) if (r.track) stream.addTrack(r.track)
+    const audio = document.createElement('audio')
+    audio.autoplay = true
+    audio.srcObject = stream
+    audio.dataset.callId = callId
+    document.body.appendChild(audio)
+    void sink(audio, this.devices.speaker).then(() => audio.play().catch(() => undefined))
+    this.players.set(callId, audio)
+  }
+
+  detach(callId: string): void {
+    const a = this.players.get(callId)
+    if (!a) return
+    a.srcObject = null
+    a.remove()
+    this.players.delete(callId)
+  }
+
+  ringStart(callId: string): void {
+    if (this.rings.has(callId)) return
+    try {
+      const ctx = new AudioContext()
+      const gain = ctx.createGain()
+      gain.gain.value = 0
+      gain.connect(ctx.destination)
+      for (const f of [440, 480]) {
+        const o = ctx.createOscillator()
+        o.frequency.value = f
+        o.connect(gain)
+        o.start()
+      }
+      // Chinese ring cadence: 1 s on, 4 s off.
+      const t0 = ctx.currentTime
+      for (let i = 0; i < 12; i++) {
+        gain.gain.setValueAtTime(0.15, t0 + i * 5)
+        gain.gain.setValueAtTime(0, t0 + i * 5 + 1)
+      }
+      const withSink = ctx as AudioContext & { setSinkId?(id: string): Promise<void> }
+      if (this.devices.ringer && withSink.setSinkId) void withSink.setSinkId(this.devices.ringer).catch(() => undefined)
+      this.rings.set(callId, { ctx, stop: () => void ctx.close().catch(() => undefined) })
+    } catch {
+      /* no audio output: the screen still shows the call */
+    }
+  }
+
+  ringStop(callId: string): void {
+    this.rings.get(callId)?.stop()
+    this.rings.delete(callId)
+  }
+
+  /** Three-way call mixed here: each leg hears the agent plus the other leg. */
+  conference(a: Session, b: Session): void {
+    const pa = peerOf(a)
+    const pb = peerOf(b)
+    if (!pa || !pb) return
+    const ctx = (this.mixCtx ??= new AudioContext())
+    const remote = (pc: RTCPeerConnection) => {
+      const s = new MediaStream()
+      for (const r of pc.getReceivers()) if (r.track) s.addTrack(r.track)
+      return s
+    }
+    const localTrack = (pc: RTCPeerConnection) => pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null
+    const mixFor = (self: RTCPeerConnection, other: RTCPeerConnection) => {
+      const dest = ctx.createMediaStreamDestination()
+      const mic = localTrack(self)
+      if (mic) ctx.createMediaStreamSource(new MediaStream([mic.clone()])).connect(dest)
+      ctx.createMediaStreamSource(remote(other)).connect(dest)
+      const sender = self.getSenders().find((s) => s.track?.kind === 'audio')
+      void sender?.replaceTrack(dest.stream.getAudioTracks()[0]!)
+    }
+    mixFor(pa, pb)
+    mixFor(pb, pa)
+  }
+}
+
+export function peerOf(session: Session): RTCPeerConnection | null {
+  const sdh = session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined
+  return sdh?.peerConnection ?? null
+}
+
+async function sink(el: HTMLAudioElement, id: string): Promise<void> {
+  const withSink = el as HTMLAudioElement & { setSinkId?(id: string): Promise<void> }
+  if (id && withSink.setSinkId) await withSink.setSinkId(id).catch(() => undefined)
+}

@@ -1,0 +1,90 @@
+import { CODECS, estimateMos, initialQualityWatch, stepQualityWatch, type QualitySample, type QualityWatchState } from '../shared/phone'
+import { peerOf } from './media'
+import type { SipJsDriver } from './sipjs-driver'
+
+/**
+ * Live call quality: once a second, getStats on every established call →
+ * jitter, loss, RTT, bytes and inbound audio level → an E-model MOS, with the
+ * "MOS under 3.5 for 5 s" warning. Each sample goes to main as a `quality` fact.
+ */
+interface Prev {
+  lost: number
+  received: number
+  watch: QualityWatchState
+}
+
+export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => void {
+  const prev = new Map<string, Prev>()
+  const timer = setInterval(() => {
+    const live = driver.snapshot().calls.filter((c) => c.state === 'established')
+    for (const id of prev.keys()) if (!live.some((c) => c.callId === id)) prev.delete(id)
+    for (const call of live) {
+      const session = driver.sessionOf(call.callId)
+      const pc = session ? peerOf(session) : null
+      if (!pc) continue
+      void sample(pc).then((s) => {
+        const p = prev.get(call.callId) ?? { lost: 0, received: 0, watch: initialQualityWatch() }
+        const dLost = Math.max(0, s.packetsLost - p.lost)
+        const dRecv = Math.max(0, s.packetsReceived - p.received)
+        const lossPct = dLost + dRecv > 0 ? (100 * dLost) / (dLost + dRecv) : null
+        const flowing = dRecv > 0 && !call.flags.held && !call.flags.remoteHeld
+        const mos = flowing ? estimateMos({ rttMs: s.rttMs ?? 0, jitterMs: s.jitterMs ?? 0, lossPct: lossPct ?? 0 }, /opus/i.test(s.codec) ? CODECS.opus : CODECS.pcmu) : null
+        const at = Date.now()
+        const watch = stepQualityWatch(p.watch, at, mos)
+        prev.set(call.callId, { lost: s.packetsLost, received: s.packetsReceived, watch })
+        const out: QualitySample = {
+          callId: call.callId,
+          at,
+          rttMs: s.rttMs,
+          jitterMs: s.jitterMs,
+          lossPct,
+          mos,
+          bytesSent: s.bytesSent,
+          bytesReceived: s.bytesReceived,
+          audioLevel: s.audioLevel,
+          warning: watch.warning
+        }
+        driver.report({ type: 'quality', sample: out })
+      })
+    }
+  }, everyMs)
+  return () => clearInterval(timer)
+}
+
+interface RawStats {
+  bytesSent: number | null
+  bytesReceived: number | null
+  packetsLost: number
+  packetsReceived: number
+  jitterMs: number | null
+  rttMs: number | null
+  audioLevel: number | null
+  codec: string
+}
+
+async function sample(pc: RTCPeerConnection): Promise<RawStats> {
+  const out: RawStats = { bytesSent: null, bytesReceived: null, packetsLost: 0, packetsReceived: 0, jitterMs: null, rttMs: null, audioLevel: null, codec: '' }
+  const report = await pc.getStats()
+  const codecs = new Map<string, string>()
+  report.forEach((s: Record<string, unknown>) => {
+    if (s.type === 'codec') codecs.set(s.id as string, String(s.mimeType ?? ''))
+  })
+  report.forEach((s: Record<string, unknown>) => {
+    if (s.kind !== 'audio' && s.mediaType !== 'audio' && s.type !== 'candidate-pair') return
+    if (s.type === 'inbound-rtp') {
+      out.bytesReceived = Number(s.bytesReceived ?? 0)
+      out.packetsReceived = Number(s.packetsReceived ?? 0)
+      out.packetsLost = Math.max(0, Number(s.packetsLost ?? 0))
+      if (typeof s.jitter === 'number') out.jitterMs = s.jitter * 1000
+      if (typeof s.audioLevel === 'number') out.audioLevel = s.audioLevel
+      out.codec = codecs.get(s.codecId as string) ?? out.codec
+    } else if (s.type === 'outbound-rtp') {
+      out.bytesSent = Number(s.bytesSent ?? 0)
+    } else if (s.type === 'remote-inbound-rtp' && typeof s.roundTripTime === 'number') {
+      out.rttMs = s.roundTripTime * 1000
+    } else if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number' && out.rttMs === null) {
+      out.rttMs = s.currentRoundTripTime * 1000
+    }
+  })
+  return out
+}
