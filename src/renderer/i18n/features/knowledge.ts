@@ -76,7 +76,9 @@ export default {
       note: '备注',
       save: '保存',
       cancel: '取消',
-      saved: '已保存（离线时会在恢复后自动同步）'
+      saved: '已保存（离线时会在恢复后自动同步）',
+      needSatisfaction: '回访接通时必须记录满意度',
+      needReason: '不满意时必须填写原因'
     },
     sms: {
       title: '发送短信',
@@ -169,7 +171,9 @@ export default {
       note: 'Note',
       save: 'Save',
       cancel: 'Cancel',
-      saved: 'Saved (synced automatically once online)'
+      saved: 'Saved (synced automatically once online)',
+      needSatisfaction: 'A reached callback needs a satisfaction rating',
+      needReason: 'A dissatisfied rating needs a reason'
     },
     sms: {
       title: 'Send SMS',
