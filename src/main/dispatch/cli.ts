@@ -6,6 +6,7 @@
  *   npm run dispatch -- split --data FILE --out DIR [--test-share 0.2] [--seed 1]
  *                                                         deduplicated stratified split (+ raw simulations of test)
  *   npm run dispatch -- predict --model MODEL [--text TEXT]           JSON per text (stdin lines without --text)
+ *   npm run dispatch -- cv --train FILE [--folds 3] [--options JSON]    k-fold cross-validation inside FILE (tuning)
  *
  * CSV files have a header `id,text,label` (optional `department`); text may be raw or space-segmented. Duty files
  * have a header `departmentId,name,clause`, one clause per row. Bad rows are reported on stderr with their line
@@ -17,8 +18,8 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { type LabelledRow, csvField, parseCsv, parseLabelledCsv } from '../../shared/dispatch/csv'
 import { loadDispatchModel, serialiseDispatchModel } from '../../shared/dispatch/model-file'
-import type { DutyEntry } from '../../shared/dispatch/model'
-import { deduplicate, joinSegmented, noisyRaw, stratifiedSplit } from '../../shared/dispatch/split'
+import type { DutyEntry, TrainOptions } from '../../shared/dispatch/model'
+import { deduplicate, joinSegmented, noisyRaw, stratifiedFolds, stratifiedSplit } from '../../shared/dispatch/split'
 import { scoreModel, trainTimed } from './evaluate'
 
 class UsageError extends Error {}
@@ -27,7 +28,8 @@ const USAGE = `usage:
   dispatch eval    --train FILE --test FILE [--duty FILE]
   dispatch train   --train FILE --out MODEL [--duty FILE]
   dispatch split   --data FILE --out DIR [--test-share 0.2] [--seed 1]
-  dispatch predict --model MODEL [--text TEXT]`
+  dispatch predict --model MODEL [--text TEXT]
+  dispatch cv      --train FILE [--folds 3] [--seed 1] [--options JSON]   cross-validation inside FILE (for tuning)`
 
 function parseArgs(argv: string[]): { cmd: string; flags: Map<string, string> } {
   const [cmd, ...rest] = argv
@@ -116,6 +118,34 @@ async function main(argv: string[]): Promise<void> {
         temperature: Math.round(model.data.category.temperature * 1e4) / 1e4
       }
       process.stdout.write(JSON.stringify(out) + '\n')
+      return
+    }
+    case 'cv': {
+      // Tune here, never on the held-out test file: k folds inside the training file, scored on the segmented
+      // fold and on its raw (joined) form, since production text is raw.
+      const rows = readLabelled(need(flags, 'train'))
+      const k = Number(flags.get('folds') ?? 3)
+      const seed = Number(flags.get('seed') ?? 1)
+      if (!Number.isInteger(k) || k < 2) throw new UsageError('--folds must be an integer of at least 2')
+      let options: Partial<TrainOptions> = {}
+      try {
+        options = flags.has('options') ? (JSON.parse(flags.get('options')!) as Partial<TrainOptions>) : {}
+      } catch (e) {
+        throw new UsageError(`--options is not JSON: ${(e as Error).message}`)
+      }
+      const fold = stratifiedFolds(rows, k, seed)
+      const runs = []
+      for (let f = 0; f < k; f++) {
+        const { model, trainMs } = trainTimed(rows.filter((_, i) => fold[i] !== f), [], options)
+        const held = rows.filter((_, i) => fold[i] === f)
+        const seg = scoreModel(model, held)
+        const raw = scoreModel(model, held.map((r) => ({ ...r, text: joinSegmented(r.text) })))
+        runs.push({ fold: f, trainMs, top1: seg.top1, macroF1: seg.macroF1, rawTop1: raw.top1, rawMacroF1: raw.macroF1, p95LatencyMs: raw.p95LatencyMs })
+      }
+      const mean = (key: 'top1' | 'macroF1' | 'rawTop1' | 'rawMacroF1' | 'trainMs') => Math.round((runs.reduce((a, r) => a + r[key], 0) / k) * 1e4) / 1e4
+      process.stdout.write(
+        JSON.stringify({ folds: k, options, top1: mean('top1'), macroF1: mean('macroF1'), rawTop1: mean('rawTop1'), rawMacroF1: mean('rawMacroF1'), trainMs: mean('trainMs'), runs }) + '\n'
+      )
       return
     }
     case 'train': {
