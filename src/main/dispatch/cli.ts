@@ -134,7 +134,7 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`--options is not JSON: ${(e as Error).message}`)
       }
       const fold = stratifiedFolds(rows, k, seed)
-      const runs = []
+      const runs: { fold: number; trainMs: number; top1: number; macroF1: number; rawTop1: number; rawMacroF1: number; p95LatencyMs: number }[] = []
       for (let f = 0; f < k; f++) {
         const { model, trainMs } = trainTimed(rows.filter((_, i) => fold[i] !== f), [], options)
         const held = rows.filter((_, i) => fold[i] === f)
