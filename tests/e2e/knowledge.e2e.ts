@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './support/browser'
 import { startHost, type RunningHost } from './support/host'
-import { client, login, ticketBody } from '../platform/support'
+import { client, login, ticketBody, until } from '../platform/support'
 
 /**
  * Knowledge lookup, callbacks and SMS in Chromium through the browser host, against the sandbox's embedded
@@ -24,16 +24,6 @@ function platformUrlOf(host: RunningHost): string {
     if (url) return url
   }
   throw new Error('platform URL not found in the host log')
-}
-
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 200))
-  }
 }
 
 async function signIn(page: Page, url: string): Promise<void> {
@@ -86,6 +76,21 @@ describe('knowledge, callbacks and SMS (browser host, embedded platform)', () =>
     await preview.getByTestId('kb-cite').click()
     await preview.getByText('已引用到答复').waitFor()
     assert.match(await panel.getByTestId('kb-cited').innerText(), /被拖欠工资如何维权（第 1 版）/)
+
+    // A revision on the platform reaches the local index: the preview shows the new version and the earlier one.
+    const lead = client(platform, await login(platform, 'lead01'))
+    const listed = await lead('GET', '/api/v1/knowledge/articles?limit=200')
+    const wages = listed.body.items.find((a: { title: string }) => a.title === '被拖欠工资如何维权')
+    const revised = await lead('PATCH', `/api/v1/knowledge/articles/${wages.id}`, { version: wages.version, body: `${wages.body}（2026年修订：可通过“桂薪宝”平台线上投诉。）` }, { 'idempotency-key': randomUUID() })
+    assert.equal(revised.status, 200)
+    await panel.getByRole('button', { name: '同步' }).click()
+    await box.fill('')
+    await box.pressSequentially('拖欠工资', { delay: 40 })
+    await hits.locator('li', { hasText: '被拖欠工资如何维权' }).getByText('第 2 版').waitFor({ timeout: 15_000 })
+    await hits.getByText('被拖欠工资如何维权').click()
+    await preview.getByText('桂薪宝').waitFor()
+    await preview.getByText('历史版本').click()
+    await preview.getByText('第 1 版 · 被拖欠工资如何维权').waitFor()
 
     // Markup in a query is text: nothing is injected, the search still answers.
     await box.fill('<img src=x onerror="window.__xss=1">停水')

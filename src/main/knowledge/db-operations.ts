@@ -92,6 +92,13 @@ export const knowledgeOperations = {
       updated_at: string
       updated_by: string
     }[]).map((v) => ({ version: v.version, title: v.title, body: v.body, updatedAt: v.updated_at, updatedBy: v.updated_by })),
+  'kb.saveVersions': (db: Database.Database, args: { id: number; items: { version: number; title: string; body: string; updatedAt: string; updatedBy: string }[] }): null => {
+    const ins = db.prepare('INSERT OR IGNORE INTO kb_article_versions (article_id, version, title, body, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?)')
+    db.transaction(() => {
+      for (const v of args.items) ins.run(args.id, v.version, v.title, v.body, v.updatedAt, v.updatedBy)
+    })()
+    return null
+  },
   'kb.replaceYellowPages': (db: Database.Database, args: { items: YellowPageRow[] }): null => {
     db.transaction(() => {
       db.prepare('DELETE FROM kb_yellow_pages').run()

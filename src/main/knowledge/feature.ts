@@ -47,6 +47,13 @@ export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Featu
         article: async (args) => {
           const a = await db.call('kb.article', { id: args.id })
           if (!a) throw new DomainError('bad_request', `知识条目 ${args.id} 不在本地索引中，请同步后重试`, `article ${args.id} is not in the local index; sync and retry`)
+          // Earlier versions from the platform when it answers (kept for offline); the local copy otherwise.
+          try {
+            const history = await ctx.platform.call('listArticleVersions', { params: { id: args.id } })
+            await db.call('kb.saveVersions', { id: args.id, items: history.items })
+          } catch (err) {
+            ctx.log.info('knowledge: article history from the local copy', { id: args.id, error: (err as Error).message })
+          }
           return { ...a, versions: await db.call('kb.articleVersions', { id: args.id }) }
         },
         status: () => index.status(),

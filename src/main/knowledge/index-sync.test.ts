@@ -1,0 +1,95 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { DbClient } from '../db/client'
+import { FieldCipher } from '../crypto/field-cipher'
+import { createMemoryLogger } from '../logging'
+import { KnowledgeIndexSync } from './index-sync'
+import { createCallbacksAndSms } from './callbacks-and-sms'
+import type { FeatureContext } from '../features/feature'
+import type { Article } from '../../shared/api'
+import type { SessionUser } from '../ipc/dispatcher'
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-kbsync-'))
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+const art = (id: number, title: string, body: string, updatedAt: string, version = 1): Article => ({
+  id,
+  title,
+  body,
+  categoryId: null,
+  keywords: [],
+  version,
+  status: 'published',
+  source: 'test',
+  updatedAt,
+  updatedBy: 'admin01'
+})
+
+/** A stand-in for the platform client (a fast test of the sync logic; the e2e runs the real platform). */
+function fakePlatform(articles: Article[]) {
+  const calls: { op: string; request: unknown }[] = []
+  let down = false
+  const platform = {
+    setDown: (v: boolean) => (down = v),
+    calls,
+    async call(op: string, request: { query?: { updatedSince?: string; cursor?: string } } = {}): Promise<unknown> {
+      calls.push({ op, request })
+      if (down) throw new Error('connect ECONNREFUSED 127.0.0.1')
+      if (op === 'listCategories' || op === 'listYellowPages' || op === 'listReplyTemplates') return { items: [] }
+      if (op === 'listArticles') {
+        const since = request.query?.updatedSince ?? ''
+        const start = Number(request.query?.cursor ?? 0)
+        const all = articles.filter((a) => a.updatedAt > since)
+        const page = all.slice(start, start + 200)
+        return { items: page, nextCursor: start + 200 < all.length ? String(start + 200) : null }
+      }
+      throw new Error(`unexpected ${op}`)
+    }
+  }
+  return platform
+}
+
+describe('KnowledgeIndexSync', () => {
+  it('pulls every page, then only what changed; offline it keeps answering from the local index', async () => {
+    const { client: db } = await DbClient.open(path.join(dir, 'a.sqlite'))
+    const articles = Array.from({ length: 450 }, (_, i) => art(i + 1, `第${i + 1}条 停车收费`, '小区停车收费标准公示。', `2026-01-01T00:00:${String(i % 60).padStart(2, '0')}.${String(i).padStart(3, '0')}Z`))
+    const platform = fakePlatform(articles)
+    const sync = new KnowledgeIndexSync({ db, platform: platform as unknown as FeatureContext['platform'], log: createMemoryLogger() })
+    expect((await sync.sync()).articles).toBe(450)
+
+    articles.push(art(451, '公积金提取', '住房公积金提取材料。', '2026-02-01T00:00:00.000Z'))
+    platform.calls.length = 0
+    expect((await sync.sync()).articles).toBe(451)
+    const since = platform.calls.find((c) => c.op === 'listArticles')!.request as { query: { updatedSince: string } }
+    expect(since.query.updatedSince).toBe('2026-01-01T00:00:59.419Z')
+
+    platform.setDown(true)
+    const status = await sync.sync()
+    expect(status.error).toMatch(/ECONNREFUSED/)
+    expect(status.articles).toBe(451)
+    expect((await db.call('kb.search', { q: '公积金', limit: 5 }))[0]!.id).toBe(451)
+    await db.close()
+  })
+})
+
+describe('callbacks: numbers masked per role', () => {
+  it('shows QA the masked number, an agent the number to dial', async () => {
+    const { client: db } = await DbClient.open(path.join(dir, 'b.sqlite'))
+    const task = { id: 7, ticketId: 3, ticketNumber: 'YL20260101000003', phone: '13907751234', status: 'pending', dueAt: '2026-01-01T00:00:00.000Z', attempts: 0, result: null, satisfaction: null, dissatisfactionReason: null, note: '', updatedAt: '2026-01-01T00:00:00.000Z' }
+    const audited: string[] = []
+    const ctx = {
+      db,
+      cipher: new FieldCipher(Buffer.alloc(32, 7)),
+      audit: { record: async (_a: string | null, action: string) => void audited.push(action) },
+      platform: { call: async () => ({ items: [task], nextCursor: null }) }
+    } as unknown as FeatureContext
+    const { callbacks } = createCallbacksAndSms(ctx)
+    const user = (roles: SessionUser['roles']): SessionUser => ({ id: '1', username: 'u', displayName: 'U', roles, seatId: null })
+    expect((await callbacks.list({ status: 'pending', due: false }, user(['qa']))).items[0]).toMatchObject({ phone: '139****1234', phoneMasked: true })
+    expect((await callbacks.list({ status: 'pending', due: false }, user(['agent']))).items[0]).toMatchObject({ phone: '13907751234', phoneMasked: false, queued: false, refused: null })
+    expect(audited).toEqual(['callbacks.viewed', 'callbacks.viewed'])
+    await db.close()
+  })
+})
