@@ -1,3 +1,4 @@
+import { Web } from 'sip.js'
 import { desk, transport } from './bridge'
 import { BrowserMedia } from './media'
 import { SipJsDriver } from './sipjs-driver'
@@ -11,6 +12,7 @@ export function startHostDriver(): SipJsDriver {
   const media = new BrowserMedia()
   const driver = new SipJsDriver({
     media,
+    sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(media.mediaStreamFactory),
     events: window,
     log: (level, message, data) => console[level === 'info' ? 'log' : level](`[phone] ${message}`, data ?? '')
   })

@@ -11,6 +11,35 @@ export class BrowserMedia implements PhoneMedia {
   private readonly rings = new Map<string, { ctx: AudioContext; stop(): void }>()
   private devices = { mic: '', speaker: '', ringer: '' }
   private mixCtx: AudioContext | null = null
+  /** A microphone stream opened while the phone rings, so answering does not wait for getUserMedia. */
+  private warm: { key: string; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | null = null
+
+  /** For sip.js: hands out the pre-opened stream when it matches, else opens one. */
+  readonly mediaStreamFactory = (constraints: MediaStreamConstraints): Promise<MediaStream> => {
+    const key = JSON.stringify(constraints)
+    const warm = this.warm
+    if (warm && warm.key === key) {
+      clearTimeout(warm.timer)
+      this.warm = null
+      return warm.stream
+    }
+    if (!constraints.audio && !constraints.video) return Promise.resolve(new MediaStream())
+    return navigator.mediaDevices.getUserMedia(constraints)
+  }
+
+  private prewarm(): void {
+    if (this.warm) return
+    const constraints = this.constraints()
+    const stream = navigator.mediaDevices.getUserMedia(constraints)
+    stream.catch(() => undefined)
+    // Not answered within a minute: give the microphone back.
+    const timer = setTimeout(() => {
+      if (this.warm?.stream !== stream) return
+      this.warm = null
+      void stream.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined)
+    }, 60_000)
+    this.warm = { key: JSON.stringify(constraints), stream, timer }
+  }
 
   constraints(): MediaStreamConstraints {
     return { audio: this.devices.mic ? { deviceId: { exact: this.devices.mic } } : true, video: false }
@@ -45,6 +74,7 @@ export class BrowserMedia implements PhoneMedia {
 
   ringStart(callId: string): void {
     if (this.rings.has(callId)) return
+    this.prewarm()
     try {
       const ctx = new AudioContext()
       const gain = ctx.createGain()

@@ -15,9 +15,39 @@ interface Prev {
 
 export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => void {
   const prev = new Map<string, Prev>()
+  /** When each call's first inbound RTP arrived (answer → media, for the agent's record and bench:phone). */
+  const firstMedia = new Map<string, number>()
+  // From the moment a call is answered until its first RTP arrives, look every 5 ms: that moment is worth knowing exactly.
+  const polls = new Set<ReturnType<typeof setInterval>>()
+  const watchFirstMedia = (callId: string) => {
+    const started = Date.now()
+    const poll = setInterval(() => {
+      const session = driver.sessionOf(callId)
+      const pc = session ? peerOf(session) : null
+      if (!pc || firstMedia.has(callId) || Date.now() - started > 10_000) {
+        clearInterval(poll)
+        polls.delete(poll)
+        return
+      }
+      void sample(pc).then((s) => {
+        if (firstMedia.has(callId) || !(s.bytesReceived && s.bytesReceived > 0)) return
+        const at = Date.now()
+        firstMedia.set(callId, at)
+        driver.report({
+          type: 'quality',
+          sample: { callId, at, rttMs: s.rttMs, jitterMs: s.jitterMs, lossPct: null, mos: null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived, audioLevel: s.audioLevel, warning: false, firstMediaAt: at }
+        })
+      })
+    }, 5)
+    polls.add(poll)
+  }
+  const off = driver.onFact((f) => {
+    if (f.type === 'call' && f.call.state === 'established' && f.previous !== null && !firstMedia.has(f.call.callId)) watchFirstMedia(f.call.callId)
+  })
   const timer = setInterval(() => {
     const live = driver.snapshot().calls.filter((c) => c.state === 'established')
     for (const id of prev.keys()) if (!live.some((c) => c.callId === id)) prev.delete(id)
+    for (const id of firstMedia.keys()) if (!driver.snapshot().calls.some((c) => c.callId === id)) firstMedia.delete(id)
     for (const call of live) {
       const session = driver.sessionOf(call.callId)
       const pc = session ? peerOf(session) : null
@@ -42,13 +72,18 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
           bytesSent: s.bytesSent,
           bytesReceived: s.bytesReceived,
           audioLevel: s.audioLevel,
-          warning: watch.warning
+          warning: watch.warning,
+          firstMediaAt: firstMedia.get(call.callId) ?? null
         }
         driver.report({ type: 'quality', sample: out })
       })
     }
   }, everyMs)
-  return () => clearInterval(timer)
+  return () => {
+    clearInterval(timer)
+    off()
+    for (const p of polls) clearInterval(p)
+  }
 }
 
 interface RawStats {

@@ -687,6 +687,8 @@ export class SipJsDriver implements PhoneDriver {
         return fail(error)
       }
       if (rec.snap.state !== 'established') return fail(phoneError('no-such-call', { detail: rec.snap.callId }))
+      // A held caller must not hear the agent (sendonly still lets our microphone through).
+      this.senderTracks(rec, !hold && !rec.snap.flags.muted)
       this.setFlags(rec, { held: hold })
       return ok(rec.snap.callId)
     } finally {
@@ -696,10 +698,14 @@ export class SipJsDriver implements PhoneDriver {
 
   private mute(rec: CallRec, mute: boolean): PhoneResult {
     if (rec.snap.state !== 'established') return fail(phoneError('illegal-state'))
-    const sdh = rec.session.sessionDescriptionHandler as (SessionDescriptionHandler & { enableSenderTracks?(on: boolean): void }) | undefined
-    sdh?.enableSenderTracks?.(!mute)
+    this.senderTracks(rec, !mute && !rec.snap.flags.held)
     this.setFlags(rec, { muted: mute })
     return ok(rec.snap.callId)
+  }
+
+  private senderTracks(rec: CallRec, on: boolean): void {
+    const sdh = rec.session.sessionDescriptionHandler as (SessionDescriptionHandler & { enableSenderTracks?(on: boolean): void }) | undefined
+    sdh?.enableSenderTracks?.(on)
   }
 
   private async dtmf(rec: CallRec, digits: string, mode: DtmfMode): Promise<PhoneResult> {
@@ -817,7 +823,10 @@ export class SipJsDriver implements PhoneDriver {
     const d = consult.session.dialog
     if (!d) return fail(phoneError('illegal-state', { detail: 'consultation has no dialog' }))
     const referTo = consult.session.remoteIdentity.uri.clone()
-    referTo.setHeader('Replaces', encodeURIComponent(`${d.callId};to-tag=${d.remoteTag};from-tag=${d.localTag}`))
+    const replaces = encodeURIComponent(`${d.callId};to-tag=${d.remoteTag};from-tag=${d.localTag}`)
+    // sip.js writes a URI target bare into Refer-To; with ?headers it must be a name-addr (<…>) or peers cannot parse it.
+    const text = `<${referTo.toString()}?Replaces=${replaces}>`
+    referTo.toString = () => text
     const result = await this.refer(rec, referTo, 'attended', consult.snap.peer.raw)
     if (result.ok) {
       // The consulted party gets the original caller through Replaces and drops our leg; make sure it goes.

@@ -260,6 +260,26 @@ describe('softphone signalling against Kamailio', { timeout: 180_000 }, () => {
     for (const p of [caller, target]) await p.established()?.bye()
   })
 
+  it('attended transfer: consult 2002 (caller held), complete with Replaces', async () => {
+    const caller = await peer('1002')
+    const target = await peer('2002')
+    const callId = await ring(caller)
+    await agent.driver.execute({ type: 'answer', callId })
+    await established(callId)
+    const consult = await agent.driver.execute({ type: 'consult', callId, target: '2002' })
+    assert.ok(consult.ok, JSON.stringify(consult))
+    const consultId = consult.value.callId!
+    assert.equal(agent.driver.snapshot().calls.find((c) => c.callId === callId)!.flags.held, true)
+    await established(consultId)
+    assert.equal(agent.driver.snapshot().calls.find((c) => c.callId === consultId)!.linkedTo, callId)
+    const before = caller.sessions.length
+    const res = await agent.driver.execute({ type: 'completeTransfer', callId, consultCallId: consultId })
+    assert.equal(res.ok, true, JSON.stringify(res))
+    await caller.until('caller joined to 2002', () => caller.sessions.slice(before).find((x) => x.state === SessionState.Established))
+    await idle()
+    for (const p of [caller, target]) await p.established()?.bye()
+  })
+
   it('hostile INVITEs (letters, 200 digits, no usable SDP) get a clear message and the phone keeps working', async () => {
     const send = (from: string, sdp: string) => sendUdpInvite(rig, '1001', from, sdp)
     const letters = agent.waitFact('incoming')

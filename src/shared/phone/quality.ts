@@ -71,7 +71,9 @@ export const QualitySampleSchema = z.object({
   bytesReceived: z.number().nullable(),
   /** Current inbound audio level 0–1 when the stack reports it. */
   audioLevel: z.number().nullable(),
-  warning: z.boolean()
+  warning: z.boolean(),
+  /** When the call's first inbound RTP arrived (ms since epoch), once known. */
+  firstMediaAt: z.number().nullable().optional()
 })
 export type QualitySample = z.infer<typeof QualitySampleSchema>
 

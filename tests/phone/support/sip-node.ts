@@ -121,9 +121,9 @@ export class Peer {
       uri: UserAgent.makeURI(`sip:${ext}@${rig.domain}`)!,
       authorizationUsername: ext,
       authorizationPassword: rig.users[ext],
-      logBuiltinEnabled: false,
-      logLevel: 'error',
-      transportOptions: { server: rig.wsUrl, traceSip: false },
+      transportOptions: { server: rig.wsUrl, traceSip: process.env.TRACE_EXT === ext },
+      logBuiltinEnabled: process.env.TRACE_EXT === ext,
+      logLevel: process.env.TRACE_EXT === ext ? 'log' : 'error',
       sessionDescriptionHandlerFactory: fakeSdh,
       delegate: { onInvite: (inv) => this.onInvite(inv) }
     })

@@ -1,0 +1,121 @@
+/**
+ * bench:phone — the softphone's speed on a real rig (Kamailio + rtpengine, loopback namespace):
+ * - ringToCardP95Ms: INVITE accepted by the phone host's stack (the call's startedAt) → the
+ *   caller card (region 来电信息) painted in the UI window (MutationObserver + next frame), p95;
+ * - answerToMediaMs: 接听 clicked in the UI → first inbound RTP byte at the phone host (median);
+ * - bareAnswerToMediaMs: the same for a bare sip.js page answering in the same run (median);
+ * - answerToMediaRatio = answerToMediaMs / bareAnswerToMediaMs (goal ≤ 1.1).
+ * Prints one JSON line.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { launchChromium } from '../e2e/support/browser'
+import { startRig } from '../rig/rig'
+import { bare, serveBarePage } from '../phone/support/bare-page'
+import { startDesk } from '../phone/support/desk-setup'
+
+const RING_ROUNDS = Number(process.env.BENCH_RING_ROUNDS ?? 20)
+const MEDIA_ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 7)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!
+const round1 = (x: number) => Math.round(x * 10) / 10
+
+async function main(): Promise<void> {
+  // tests/bench/run.mjs runs this under `unshare --net`: when loopback is the only interface, tell the rig so.
+  if (Object.keys(os.networkInterfaces()).every((name) => name === 'lo')) process.env.RIG_IN_NETNS = '1'
+  const rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rig-bench-')), auth: true, rtpengine: true })
+  const browser = await launchChromium()
+  const server = await serveBarePage()
+  const { host, ui, bridge } = await startDesk(rig, browser)
+  try {
+    const caller = await browser.newPage()
+    await caller.goto(server.url)
+    await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
+    const bareAgent = await browser.newPage()
+    await bareAgent.goto(server.url)
+    await bare(bareAgent, 'start', '1003', rig.users['1003'], rig.wsUrl, rig.domain)
+    const card = ui.getByRole('region', { name: '来电信息' })
+    const state = () => bridge.state()
+    const callerEnded = async (i: number) => {
+      for (let n = 0; n < 100 && (await bare<{ state: string }>(caller, 'inbound', i)).state !== 'Terminated'; n++) await sleep(50)
+    }
+
+    // Ringing → caller card.
+    const ring: number[] = []
+    for (let r = 0; r < RING_ROUNDS; r++) {
+      // A string, not a function: tsx would wrap named helpers in __name(), which the page does not have.
+      const painted = ui.evaluate<number>(`new Promise((resolve) => {
+        const seen = () => document.querySelector('[aria-label="来电信息"]')
+        const done = () => requestAnimationFrame(() => resolve(Date.now()))
+        if (seen()) return done()
+        const mo = new MutationObserver(() => { if (seen()) { mo.disconnect(); done() } })
+        mo.observe(document.body, { childList: true, subtree: true })
+      })`)
+      const i = await bare<number>(caller, 'call', '1001')
+      const paintedAt = await painted
+      const call = (await state()).phone.calls.find((c) => c.direction === 'inbound')!
+      ring.push(paintedAt - call.startedAt)
+      await bridge.call('phone', 'reject', { callId: call.callId })
+      await card.waitFor({ state: 'detached' })
+      await callerEnded(i)
+    }
+
+    // Answer → first inbound RTP: the desk (click in the UI) and a bare sip.js page, interleaved.
+    const desk: number[] = []
+    const bareMs: number[] = []
+    for (let r = 0; r < MEDIA_ROUNDS; r++) {
+      const i = await bare<number>(caller, 'call', '1001')
+      await card.filter({ hasText: '来电振铃' }).waitFor()
+      const clickedAt = await ui.evaluate<number>(`(() => {
+        const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === '接听')
+        const t = Date.now()
+        b.click()
+        return t
+      })()`)
+      let first: number | null = null
+      for (let n = 0; n < 200 && first === null; n++) {
+        const q = (await state()).phone.quality.find((s) => s.firstMediaAt)
+        first = q?.firstMediaAt ?? null
+        if (first === null) await sleep(50)
+      }
+      if (first !== null) desk.push(first - clickedAt)
+      await bare(caller, 'hangup', i)
+      await card.waitFor({ state: 'detached' })
+      await callerEnded(i)
+      await bridge.call('phone', 'setReady', {})
+
+      const j = await bare<number>(caller, 'call', '1003')
+      for (let n = 0; n < 100 && (await bare<number>(bareAgent, 'count')) <= r; n++) await sleep(20)
+      const ms = await bare<number>(bareAgent, 'answerTimed')
+      if (ms >= 0) bareMs.push(ms)
+      await bare(caller, 'hangup', j)
+      await callerEnded(j)
+    }
+    const answerToMediaMs = median(desk)
+    const bareAnswerToMediaMs = median(bareMs)
+    console.log(
+      JSON.stringify({
+        bench: 'phone',
+        ringToCardP95Ms: round1(p95(ring)),
+        ringToCardMedianMs: round1(median(ring)),
+        answerToMediaMs: round1(answerToMediaMs),
+        bareAnswerToMediaMs: round1(bareAnswerToMediaMs),
+        answerToMediaRatio: Math.round((answerToMediaMs / bareAnswerToMediaMs) * 100) / 100,
+        rounds: { ring: ring.length, desk: desk.length, bare: bareMs.length }
+      })
+    )
+  } finally {
+    bridge.close()
+    await browser.close()
+    await host.stop()
+    await server.close()
+    await rig.stop()
+  }
+}
+
+main().catch((err: Error) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../e2e/support/browser'
+import type { RunningHost } from '../e2e/support/host'
+import { startRig, type Rig } from '../rig/rig'
+import { bare, serveBarePage, toneWav, type BareServer } from './support/bare-page'
+import { startDesk, type Bridge } from './support/desk-setup'
+
+/**
+ * The softphone with real media: Kamailio + rtpengine, the desk (browser host,
+ * phone host in headless Chromium, UI page), and a caller that is a bare sip.js
+ * page in another Chromium. The agent works the UI by its accessible names.
+ */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, () => {
+  let rig: Rig
+  let browser: Browser
+  let server: BareServer
+  let host: RunningHost
+  let ui: Page
+  let bridge: Bridge
+  let caller: Page
+  let browser2: Browser
+  let target: Page
+
+  before(async () => {
+    rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rig-media-')), auth: true, rtpengine: true })
+    // The caller speaks a 2.7 kHz tone, the consulted seat (2002, another browser) a 3.3 kHz one: each voice is
+    // recognisable, and both lie where the agent's fake microphone (a beep at 500 Hz and its harmonics) is quiet.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tones-'))
+    browser = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'caller.wav'), 2700)}`])
+    browser2 = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'seat.wav'), 3300)}`])
+    server = await serveBarePage()
+    ;({ host, ui, bridge } = await startDesk(rig, browser))
+    caller = await browser.newPage()
+    await caller.goto(server.url)
+    await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
+    target = await browser2.newPage()
+    await target.goto(server.url)
+    await bare(target, 'start', '2002', rig.users['2002'], rig.wsUrl, rig.domain)
+    await bare(target, 'setAutoAnswer', true)
+  })
+  after(async () => {
+    bridge?.close()
+    await browser2?.close()
+    await browser?.close()
+    await host?.stop()
+    await server?.close()
+    await rig?.stop()
+  })
+
+  const card = () => ui.getByRole('region', { name: '来电信息' })
+  const button = (name: string) => ui.getByRole('button', { name, exact: true })
+  async function callerBytes(i: number): Promise<number> {
+    return (await bare<{ bytes: number }>(caller, 'inbound', i)).bytes
+  }
+  async function agentQuality() {
+    const s = await bridge.state()
+    return s.phone.quality[0] ?? null
+  }
+  async function until<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms = 10_000): Promise<T> {
+    const end = Date.now() + ms
+    for (;;) {
+      const v = await fn()
+      if (v) return v
+      if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
+      await sleep(100)
+    }
+  }
+
+  it('a caller rings the agent, the caller card shows the number, the UI answers, media flows both ways', async () => {
+    await button('签入').click()
+    await button('置闲').click()
+    await ui.getByTestId('agent-status').filter({ hasText: '空闲' }).waitFor()
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().waitFor({ timeout: 10_000 })
+    assert.match(await card().innerText(), /1002/)
+    assert.match(await card().innerText(), /来电振铃/)
+    await ui.getByTestId('agent-status').filter({ hasText: '振铃' }).waitFor()
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+
+    // Agent → caller: bytes and audible energy (Chromium's fake microphone beeps).
+    await until('caller receives RTP', async () => (await callerBytes(i)) > 2000)
+    const heard = await bare<number>(caller, 'energy', i, 2500)
+    assert.ok(heard > 0.005, `caller hears the agent (peak RMS ${heard})`)
+    // Caller → agent: the phone host's getStats, through main's phone topic.
+    const q = await until('agent receives RTP', async () => {
+      const s = await agentQuality()
+      return s && (s.bytesReceived ?? 0) > 2000 && (s.bytesSent ?? 0) > 2000 ? s : null
+    })
+    assert.ok(q.mos === null || (q.mos >= 1 && q.mos <= 4.5))
+    const level = await until('agent hears the caller', async () => {
+      const s = await agentQuality()
+      return s && (s.audioLevel ?? 0) > 0.001 ? s.audioLevel : null
+    })
+    assert.ok(level! > 0.001)
+    await ui.getByTestId('agent-status').filter({ hasText: '通话中' }).waitFor()
+  })
+
+  it('hold stops the audio to the caller; retrieve brings it back', async () => {
+    const i = 0
+    await button('保持').click()
+    await card().filter({ hasText: '已保持' }).waitFor()
+    const s1 = await bare<{ sdp: string }>(caller, 'inbound', i)
+    assert.match(s1.sdp, /a=(sendonly|inactive)/)
+    await sleep(1500)
+    // The caller stops sending (its answer is recvonly) and hears nothing of the agent.
+    const a = (await agentQuality())!.bytesReceived!
+    await sleep(2200)
+    const b = (await agentQuality())!.bytesReceived!
+    assert.ok(b - a < 400, `the agent receives nothing while the caller is held (${b - a} bytes)`)
+    const heard = await bare<number>(caller, 'energy', i, 1500)
+    assert.ok(heard < 0.002, `the caller hears nothing of the agent while held (peak RMS ${heard})`)
+    await button('取回').click()
+    await button('保持').waitFor()
+    const c = (await agentQuality())!.bytesReceived!
+    await until('the caller is heard again after retrieve', async () => ((await agentQuality())!.bytesReceived ?? 0) - c > 2000)
+    assert.ok((await bare<number>(caller, 'energy', i, 2500)) > 0.005, 'the caller hears the agent again')
+  })
+
+  it('DTMF: the agent sends digits (SIP INFO) and the caller gets them', async () => {
+    const callId = (await bridge.state()).phone.calls[0]!.callId
+    const res = await bridge.call('phone', 'dtmf', { callId, digits: '1#' })
+    assert.ok(res.ok, JSON.stringify(res))
+    await until('two digits at the caller', async () => (await caller.evaluate(() => (window as unknown as { bare: { infos: string[] } }).bare.infos.length)) >= 2)
+    const infos = await caller.evaluate(() => (window as unknown as { bare: { infos: string[] } }).bare.infos)
+    assert.deepEqual(
+      infos.map((b) => /Signal=(.)/.exec(b)?.[1]),
+      ['1', '#']
+    )
+  })
+
+  it('a UI reload during the call keeps the call (it lives in the phone host)', async () => {
+    const before = await callerBytes(0)
+    await ui.reload()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 20_000 })
+    await until('media still flowing', async () => (await callerBytes(0)) - before > 4000)
+    assert.equal((await bare<{ state: string }>(caller, 'inbound', 0)).state, 'Established')
+  })
+
+  it('the agent hangs up (挂断): the caller sees the end; 话后整理 starts', async () => {
+    await button('挂断').click()
+    await until('caller call ended', async () => (await bare<{ state: string }>(caller, 'inbound', 0)).state === 'Terminated')
+    await card().waitFor({ state: 'detached' })
+    await ui.getByTestId('acw-countdown').waitFor()
+    await ui.getByTestId('agent-status').filter({ hasText: '话后整理' }).waitFor()
+  })
+
+  it('the caller hangs up: the card goes away', async () => {
+    await button('置闲').click().catch(() => undefined)
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().waitFor()
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor()
+    await bare(caller, 'hangup', i)
+    await card().waitFor({ state: 'detached' })
+  })
+
+  it('keyboard: F2 answers, F4 hangs up, not while typing in a field', async () => {
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor()
+    await ui.getByLabel('外呼号码').focus()
+    await ui.keyboard.press('F2')
+    await sleep(500)
+    assert.match(await card().innerText(), /来电振铃/, 'F2 inside a field does nothing')
+    await ui.locator('body').click({ position: { x: 5, y: 5 } })
+    await ui.keyboard.press('F2')
+    await card().filter({ hasText: '通话中' }).waitFor()
+    await ui.keyboard.press('F4')
+    await until('caller sees hang-up', async () => (await bare<{ state: string }>(caller, 'inbound', i)).state === 'Terminated')
+  })
+
+  it('three-way call: consult 2002, 三方通话, the caller and 2002 hear each other through the local mix', async () => {
+    await bridge.call('phone', 'setReady', {})
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor()
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor()
+    await button('转接').click()
+    await ui.getByLabel('转接号码/分机/技能组').fill('2002')
+    await button('咨询转接').click()
+    await until('2002 answers the consultation', async () => (await bare<number>(target, 'count')) > 0 && (await bare<{ state: string }>(target, 'inbound', 0)).state === 'Established')
+    await card().filter({ hasText: '2002' }).filter({ hasText: '通话中' }).waitFor()
+    // Before the conference the caller is held: it does not hear 2002's tone.
+    const before = await bare<number>(caller, 'toneDb', i, 3300, 1200)
+    const seatBefore = await bare<number>(target, 'toneDb', 0, 2700, 1200)
+    await button('三方通话').click()
+    await until('both legs in conference', async () => (await bridge.state()).phone.calls.filter((c) => c.conferenceWith).length === 2)
+    const callerHears3k = await until('the caller hears 2002 (3.3 kHz)', async () => {
+      const db = await bare<number>(caller, 'toneDb', i, 3300, 1200)
+      return db > before + 20 ? db : null
+    })
+    const seatHears2k = await until('2002 hears the caller (2.7 kHz)', async () => {
+      const db = await bare<number>(target, 'toneDb', 0, 2700, 1200)
+      return db > seatBefore + 20 ? db : null
+    })
+    const agent = await bridge.state()
+    assert.ok(agent.phone.quality.every((q) => (q.bytesReceived ?? 0) > 0), 'the agent receives both legs')
+    console.log(`three-way: caller hears 2002 at ${callerHears3k.toFixed(1)} dB (before ${before.toFixed(1)}), 2002 hears the caller at ${seatHears2k.toFixed(1)} dB (before ${seatBefore.toFixed(1)})`)
+    await bare(caller, 'hangup', i)
+    await bare(target, 'hangup', 0)
+    await card().waitFor({ state: 'detached' })
+  })
+})

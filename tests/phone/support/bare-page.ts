@@ -1,0 +1,196 @@
+/**
+ * A bare sip.js page in Chromium: the callers of the media tests and the
+ * "bare sip.js" agent the benchmark compares the desk with. sip.js is bundled
+ * with esbuild (already installed with vite) and served from 127.0.0.1 (a secure
+ * context, so getUserMedia works with Chromium's fake devices).
+ */
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { build } from 'esbuild'
+import type { Page } from 'playwright-core'
+
+const ROOT = path.resolve(__dirname, '../../..')
+
+const HELPER = String.raw`
+window.bare = (() => {
+  const S = window.SIP
+  let ua = null
+  let domain = ''
+  const sessions = []
+  const infos = []
+  let autoAnswer = false
+  function watch(s) {
+    sessions.push(s)
+    s.delegate = { onInfo: (i) => { infos.push(i.request.body || ''); i.accept() } }
+    s.stateChange.addListener((st) => { if (st === 'Established') attach(s) })
+    return sessions.length - 1
+  }
+  function attach(s) {
+    const pc = s.sessionDescriptionHandler && s.sessionDescriptionHandler.peerConnection
+    if (!pc) return
+    const ms = new MediaStream(pc.getReceivers().map((r) => r.track).filter(Boolean))
+    const a = new Audio()
+    a.srcObject = ms
+    a.muted = true
+    a.play().catch(() => {})
+    const ctx = new AudioContext()
+    const an = ctx.createAnalyser()
+    an.fftSize = 2048
+    ctx.createMediaStreamSource(ms).connect(an)
+    s._an = an
+  }
+  const opts = { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 }
+  async function start(ext, pw, ws, dom) {
+    domain = dom
+    ua = new S.UserAgent({
+      uri: S.UserAgent.makeURI('sip:' + ext + '@' + dom),
+      authorizationUsername: ext,
+      authorizationPassword: pw,
+      transportOptions: { server: ws },
+      logLevel: 'error',
+      sessionDescriptionHandlerFactoryOptions: opts,
+      delegate: { onInvite: (inv) => { const i = watch(inv); if (autoAnswer) inv.accept() } }
+    })
+    await ua.start()
+    const reg = new S.Registerer(ua, { expires: 300 })
+    await new Promise((res, rej) => reg.register({ requestDelegate: { onAccept: res, onReject: (r) => rej(new Error('REGISTER ' + r.message.statusCode)) } }))
+  }
+  function call(target) {
+    const inv = new S.Inviter(ua, S.UserAgent.makeURI('sip:' + target + '@' + domain))
+    const i = watch(inv)
+    inv.invite()
+    return i
+  }
+  async function inbound(i) {
+    const s = sessions[i]
+    const pc = s && s.sessionDescriptionHandler && s.sessionDescriptionHandler.peerConnection
+    let bytes = 0
+    let sent = 0
+    if (pc) (await pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes = r.bytesReceived
+      if (r.type === 'outbound-rtp' && r.kind === 'audio') sent = r.bytesSent
+    })
+    return { bytes, sent, state: s ? s.state : 'none', sdp: pc && pc.remoteDescription ? pc.remoteDescription.sdp : '' }
+  }
+  /** Peak RMS of what this party hears over ms. */
+  async function energy(i, ms) {
+    const an = sessions[i] && sessions[i]._an
+    if (!an) return 0
+    const buf = new Float32Array(an.fftSize)
+    let peak = 0
+    const end = performance.now() + ms
+    while (performance.now() < end) {
+      an.getFloatTimeDomainData(buf)
+      let sum = 0
+      for (const v of buf) sum += v * v
+      peak = Math.max(peak, Math.sqrt(sum / buf.length))
+      await new Promise((r) => setTimeout(r, 40))
+    }
+    return peak
+  }
+  /** Loudest level (dB, Goertzel on the time signal) at a frequency in what this party hears over ms. */
+  async function toneDb(i, hz, ms) {
+    const an = sessions[i] && sessions[i]._an
+    if (!an) return -200
+    const buf = new Float32Array(an.fftSize)
+    const k = 2 * Math.cos((2 * Math.PI * hz) / an.context.sampleRate)
+    let peak = -200
+    const end = performance.now() + ms
+    while (performance.now() < end) {
+      an.getFloatTimeDomainData(buf)
+      let s1 = 0
+      let s2 = 0
+      for (const x of buf) {
+        const s0 = x + k * s1 - s2
+        s2 = s1
+        s1 = s0
+      }
+      const power = (s1 * s1 + s2 * s2 - k * s1 * s2) / (buf.length * buf.length)
+      peak = Math.max(peak, 10 * Math.log10(power + 1e-20))
+      await new Promise((r) => setTimeout(r, 40))
+    }
+    return peak
+  }
+  /** Answer the newest incoming call and time answer → first inbound RTP byte (ms). */
+  async function answerTimed() {
+    const s = sessions[sessions.length - 1]
+    const t0 = performance.now()
+    await s.accept()
+    for (;;) {
+      const pc = s.sessionDescriptionHandler.peerConnection
+      let bytes = 0
+      ;(await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes = r.bytesReceived })
+      if (bytes > 0) return performance.now() - t0
+      if (performance.now() - t0 > 10000) return -1
+      await new Promise((r) => setTimeout(r, 5))
+    }
+  }
+  async function hangup(i) {
+    const s = sessions[i]
+    if (s.state === 'Established') await s.bye()
+    else if (s.state === 'Establishing' && s.cancel) await s.cancel()
+  }
+  async function info(i, digit) {
+    await sessions[i].info({ requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: 'Signal=' + digit + '\r\nDuration=100\r\n' } } })
+  }
+  return { start, call, inbound, energy, toneDb, answerTimed, hangup, info, infos, sessions, setAutoAnswer: (v) => { autoAnswer = v }, count: () => sessions.length, stop: () => ua && ua.stop() }
+})()
+`
+
+export interface BareServer {
+  url: string
+  close(): Promise<void>
+}
+
+export async function serveBarePage(): Promise<BareServer> {
+  const bundle = await build({
+    entryPoints: [path.join(ROOT, 'node_modules/sip.js/lib/index.js')],
+    bundle: true,
+    format: 'iife',
+    globalName: 'SIP',
+    write: false,
+    logLevel: 'silent'
+  })
+  const js = bundle.outputFiles[0]!.text
+  const html = '<!doctype html><meta charset="utf-8"><title>bare sip.js</title><script src="/sip.js"></script><script src="/helper.js"></script>'
+  const server = http.createServer((req, res) => {
+    const body = req.url === '/sip.js' ? js : req.url === '/helper.js' ? HELPER : req.url === '/bare.html' ? html : null
+    if (body === null) {
+      res.writeHead(404).end()
+      return
+    }
+    res.writeHead(200, { 'content-type': req.url!.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/javascript' }).end(body)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as { port: number }
+  return { url: `http://127.0.0.1:${port}/bare.html`, close: () => new Promise((r) => server.close(() => r())) }
+}
+
+/** A 48 kHz 16-bit mono WAV of a sine tone: a party's recognisable voice for Chromium's fake microphone. */
+export function toneWav(file: string, hz: number, seconds = 2): string {
+  const rate = 48_000
+  const n = rate * seconds
+  const data = Buffer.alloc(n * 2)
+  for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 12_000), i * 2)
+  const header = Buffer.alloc(44)
+  header.write('RIFF', 0)
+  header.writeUInt32LE(36 + data.length, 4)
+  header.write('WAVEfmt ', 8)
+  header.writeUInt32LE(16, 16)
+  header.writeUInt16LE(1, 20)
+  header.writeUInt16LE(1, 22)
+  header.writeUInt32LE(rate, 24)
+  header.writeUInt32LE(rate * 2, 28)
+  header.writeUInt16LE(2, 32)
+  header.writeUInt16LE(16, 34)
+  header.write('data', 36)
+  header.writeUInt32LE(data.length, 40)
+  fs.writeFileSync(file, Buffer.concat([header, data]))
+  return file
+}
+
+/** Calls into the page's `window.bare`. */
+export function bare<T>(page: Page, fn: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(([f, a]) => (window as unknown as { bare: Record<string, (...x: unknown[]) => unknown> }).bare[f as string]!(...(a as unknown[])), [fn, args] as const) as Promise<T>
+}

@@ -1,0 +1,62 @@
+/**
+ * The desk under test for the media scenarios and the benchmark: the real
+ * browser host (built bundle) configured with the rig's SIP account, its
+ * phone host in headless Chromium, the UI in a Chromium page signed in as
+ * agent01, and a second UI bridge connection for reading main's state.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import WebSocket from 'ws'
+import type { Browser, Page } from 'playwright-core'
+import { startHost, type RunningHost } from '../../e2e/support/host'
+import type { AppState } from '../../../src/shared/ipc/state'
+import type { Rig } from '../../rig/rig'
+
+export interface Bridge {
+  call<T = unknown>(service: string, method: string, args?: unknown): Promise<{ ok: boolean; value?: T; error?: { message: string } }>
+  state(): Promise<AppState>
+  close(): void
+}
+
+export async function openBridge(uiUrl: string): Promise<Bridge> {
+  const u = new URL(uiUrl)
+  const token = u.pathname.split('/')[1]
+  const ws = new WebSocket(`ws://${u.host}/${token}/bridge`)
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve)
+    ws.once('error', reject)
+  })
+  let id = 0
+  const waiting = new Map<number, (r: never) => void>()
+  ws.on('message', (data) => {
+    const msg = JSON.parse(String(data)) as { type: string; id?: number; result?: never }
+    if (msg.type === 'result' && msg.id !== undefined) waiting.get(msg.id)?.(msg.result!)
+  })
+  const call = <T>(service: string, method: string, args: unknown = {}) =>
+    new Promise<{ ok: boolean; value?: T; error?: { message: string } }>((resolve) => {
+      const n = ++id
+      waiting.set(n, resolve as never)
+      ws.send(JSON.stringify({ id: n, service, method, args }))
+    })
+  return {
+    call,
+    state: async () => ((await call<{ state: AppState }>('system', 'snapshot')).value as { state: AppState }).state,
+    close: () => ws.close()
+  }
+}
+
+export async function startDesk(rig: Rig, browser: Browser, ext = '1001'): Promise<{ host: RunningHost; ui: Page; bridge: Bridge }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-phone-'))
+  const configFile = path.join(dir, 'config.json')
+  fs.writeFileSync(configFile, JSON.stringify({ profile: 'sandbox', sip: { wsUrl: rig.wsUrl, user: ext, password: rig.users[ext], domain: rig.domain, acwSeconds: 5 } }))
+  const host = await startHost({ dataDir: path.join(dir, 'data'), args: ['--config', configFile] })
+  const ui = await browser.newPage()
+  await ui.goto(host.url)
+  await ui.getByLabel('工号').fill('agent01')
+  await ui.getByLabel('密码').fill('sandbox')
+  await ui.getByRole('button', { name: '登录' }).click()
+  await ui.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
+  const bridge = await openBridge(host.url)
+  return { host, ui, bridge }
+}
