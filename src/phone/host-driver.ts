@@ -2,6 +2,7 @@ import { Web } from 'sip.js'
 import { desk, transport } from './bridge'
 import { BrowserMedia } from './media'
 import { SipJsDriver } from './sipjs-driver'
+import { sandboxTransportFor } from './sandbox/sandbox-calls'
 
 /**
  * Wires the sip.js driver into the phone host page: `driver` commands from main
@@ -14,6 +15,7 @@ export function startHostDriver(): SipJsDriver {
     media,
     sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(media.mediaStreamFactory),
     events: window,
+    transportFor: sandboxTransportFor,
     log: (level, message, data) => console[level === 'info' ? 'log' : level](`[phone] ${message}`, data ?? '')
   })
   driver.onFact((fact) => void desk.phone.fact(fact))

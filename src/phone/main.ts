@@ -1,6 +1,7 @@
 import { desk, transport } from './bridge'
 import { startHostDriver } from './host-driver'
 import { startQualitySampler } from './quality-sampler'
+import { startSandboxCalls } from './sandbox/sandbox-calls'
 
 /**
  * The phone host: a hidden page owned by main. It announces itself, then sends
@@ -23,6 +24,8 @@ async function announce(): Promise<void> {
 
 // The softphone: sip.js behind the PhoneDriver port, commanded by main.
 startQualitySampler(startHostDriver())
+// The training sandbox's simulated citizens (they only ever ring an account on sandbox.invalid).
+startSandboxCalls()
 
 transport.onEvent((event) => {
   if (event.kind === 'phone-command' && event.command.type === 'reload') location.reload()

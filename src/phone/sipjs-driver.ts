@@ -6,6 +6,7 @@ import {
   RegistererState,
   SessionState,
   UserAgent,
+  type UserAgentOptions,
   type Info,
   type Notification,
   type Referral,
@@ -84,6 +85,11 @@ export interface SipJsDriverOptions {
   now?: () => number
   random?: () => number
   log?: (level: 'info' | 'warn' | 'error', message: string, data?: Record<string, unknown>) => void
+  /**
+   * A transport other than the WebSocket for this account, or null for the WebSocket. The training
+   * sandbox uses it to put the agent on the in-page loopback switch (src/phone/sandbox).
+   */
+  transportFor?: (account: { server: string; aor: string }) => { transportConstructor: NonNullable<UserAgentOptions['transportConstructor']>; transportOptions: unknown } | null
 }
 
 interface CallRec {
@@ -240,6 +246,7 @@ export class SipJsDriver implements PhoneDriver {
       logBuiltinEnabled: false,
       logLevel: 'error',
       transportOptions: { server: account.server, connectionTimeout: 3, keepAliveInterval: 0, traceSip: false },
+      ...this.opts.transportFor?.(account),
       sessionDescriptionHandlerFactory: this.opts.sessionDescriptionHandlerFactory,
       sessionDescriptionHandlerFactoryOptions: { peerConnectionConfiguration: { iceServers: [] }, iceGatheringTimeout: 500 },
       delegate: {

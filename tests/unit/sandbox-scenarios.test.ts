@@ -2,6 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ScenarioFileSchema } from '../../src/shared/sandbox/scenario'
+import { CATEGORY_TREE } from '../../src/platform/seed/categories'
+import { DEPARTMENTS } from '../../src/platform/seed/departments'
 
 const root = path.resolve(__dirname, '../..')
 const dir = path.join(root, 'resources/sandbox')
@@ -16,6 +18,16 @@ describe('sandbox scenarios (resources/sandbox)', () => {
         expect(fs.existsSync(p), p).toBe(true)
         expect(fs.statSync(p).size).toBeGreaterThan(4000)
       }
+  })
+
+  it("expects categories and departments that exist in the sandbox platform, so a trainee can score full marks", () => {
+    for (const s of file.scenarios) {
+      const [l1, l2, l3] = s.expected.category
+      const leaf = CATEGORY_TREE.find(([n]) => n === l1)?.[1].find(([n]) => n === l2)?.[1].find((x) => x.name === l3)
+      expect(leaf, `${s.id}: ${s.expected.category.join(' > ')}`).toBeDefined()
+      expect(leaf!.department, `${s.id}: usual department of ${l3}`).toBe(s.expected.department)
+      expect(DEPARTMENTS.some((d) => d.id === s.expected.department)).toBe(true)
+    }
   })
 
   it('covers the levels a trainer runs new agents through', () => {

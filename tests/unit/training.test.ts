@@ -77,12 +77,14 @@ describe('training sandbox: simulated calls', () => {
 
     // The agent files the ticket for this call and hangs up: the attempt is scored.
     await new Promise((r) => setTimeout(r, 100))
+    // The workbench announces the category by id, as the platform numbers it.
+    const leaf = (await core.platform.call('listCategories', {})).items.find((c) => c.name === '拖欠工资')!
     core.bus.emit('ticket.submitted', {
       ticketId: 'T-1',
       callId: 'call-1',
       actor: 'agent01',
       text: '拖欠工资',
-      category: '劳动和社会保障/劳动关系/拖欠工资',
+      category: leaf.id,
       department: 'rsj',
       suggested: null,
       handling: 'dispatch',
@@ -90,7 +92,7 @@ describe('training sandbox: simulated calls', () => {
     })
     value(await call('training', 'citizenEvent', { attemptId, event: { type: 'ended', by: 'agent' } }, 'phone'))
     const mine = await until(async () => value(await call<{ items: Attempt[] }>('training', 'attempts', { limit: 10 })).items.find((a) => a.id === attemptId && a.score?.total === 100))
-    expect(mine.ticket).toMatchObject({ id: 'T-1', department: 'rsj' })
+    expect(mine.ticket).toMatchObject({ id: 'T-1', category: '劳动和社会保障/劳动关系/拖欠工资', department: 'rsj' })
     expect(core.hub.get('training').active!.status).toBe('ended')
   })
 

@@ -1,3 +1,4 @@
+import { SANDBOX_SIP_DOMAIN, sandboxAgentUser } from '../../shared/sandbox/agent-user'
 import type { FeatureContext } from '../features/feature'
 import type { DomainEvents } from '../features/bus'
 import {
@@ -146,12 +147,17 @@ export class PhoneService {
   private async configure(): Promise<void> {
     const sip = this.ctx.config.sip
     const user = this.user()
-    if (!sip || !user) return
+    if (!user) return
+    // The training sandbox without a SIP server: the phone registers on the phone host's in-page
+    // switch (src/phone/sandbox), where the simulated citizens ring it.
+    const account = sip
+      ? { server: sip.wsUrl, aor: `sip:${sip.user}@${sip.domain}`, authorizationUsername: sip.user, password: sip.password, displayName: user.displayName.slice(0, 64) }
+      : this.ctx.config.profile === 'sandbox'
+        ? { server: `wss://${SANDBOX_SIP_DOMAIN}/`, aor: `sip:${sandboxAgentUser(user)}@${SANDBOX_SIP_DOMAIN}`, displayName: user.displayName.slice(0, 64) }
+        : null
+    if (!account) return
     await this.command({ type: 'setOptions', options: this.driverOptions() })
-    const res = await this.command({
-      type: 'register',
-      account: { server: sip.wsUrl, aor: `sip:${sip.user}@${sip.domain}`, authorizationUsername: sip.user, password: sip.password, displayName: user.displayName.slice(0, 64) }
-    })
+    const res = await this.command({ type: 'register', account })
     if (!res.ok) this.ctx.log.warn('phone: register command failed', { code: res.error.code })
     void this.refreshBlocked()
   }

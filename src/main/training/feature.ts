@@ -50,6 +50,37 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
     score: r.score ? (JSON.parse(r.score) as Attempt['score']) : null
   })
 
+  // Department names for the debrief ("应为「市人力资源和社会保障局」", not an id); fetched once.
+  let departmentNames: Map<string, string> | null = null
+  const departmentName = async (): Promise<(id: string) => string> => {
+    if (!departmentNames) {
+      try {
+        const list = await ctx.platform.call('listDepartments', {})
+        departmentNames = new Map(list.items.map((d) => [d.id, d.name]))
+      } catch {
+        return (id) => id
+      }
+    }
+    return (id) => departmentNames!.get(id) ?? id
+  }
+
+  // The ticket carries a category id; the debrief and the scoring read its names (一级/二级/三级).
+  let categories: Map<string, { parentId: string | null; name: string }> | null = null
+  const categoryPath = async (id: string | null): Promise<string | null> => {
+    if (!id) return null
+    if (!categories) {
+      try {
+        const list = await ctx.platform.call('listCategories', {})
+        categories = new Map(list.items.map((c) => [c.id, { parentId: c.parentId, name: c.name }]))
+      } catch {
+        return id
+      }
+    }
+    const names: string[] = []
+    for (let cur = categories.get(id), guard = 0; cur && guard < 5; cur = cur.parentId ? categories.get(cur.parentId) : undefined, guard++) names.unshift(cur.name)
+    return names.length ? names.join('/') : id
+  }
+
   /** Scores once the call has ended; again if the ticket arrives after the hang-up. */
   async function rescore(id: string): Promise<void> {
     const row = await db.call('training.get', { id })
@@ -61,7 +92,7 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
       answeredAt: row.answered_at,
       endedBy: row.ended_by,
       ticket: row.ticket_id || row.ticket_category ? { category: row.ticket_category, department: row.ticket_department } : null
-    })
+    }, await departmentName())
     await db.call('training.update', { id, patch: { score: JSON.stringify(score) } })
   }
 
@@ -113,7 +144,7 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
     void (async () => {
       const row = await db.call('training.byCall', { callId: t.callId! })
       if (!row) return
-      await db.call('training.update', { id: row.id, patch: { ticket_id: t.ticketId, ticket_category: t.category, ticket_department: t.department } })
+      await db.call('training.update', { id: row.id, patch: { ticket_id: t.ticketId, ticket_category: await categoryPath(t.category), ticket_department: t.department } })
       await rescore(row.id)
     })().catch((err: unknown) => log.warn('training: scoring the ticket failed', { err: String(err) }))
   })

@@ -38,7 +38,8 @@ function categoryMatches(chosen: string | null, expected: string[]): 'exact' | '
   return 'wrong'
 }
 
-export function scoreAttempt(s: Pick<Scenario, 'expected'>, f: AttemptFacts): AttemptScore {
+/** `departmentName` turns a department id into what the trainee saw in the form. */
+export function scoreAttempt(s: Pick<Scenario, 'expected'>, f: AttemptFacts, departmentName: (id: string) => string = (id) => id): AttemptScore {
   const items: ScoreItem[] = []
   const cat = categoryMatches(f.ticket?.category ?? null, s.expected.category)
   items.push({
@@ -52,7 +53,7 @@ export function scoreAttempt(s: Pick<Scenario, 'expected'>, f: AttemptFacts): At
     key: 'department',
     max: 40,
     points: dept === s.expected.department ? 40 : 0,
-    note: !f.ticket ? '未提交工单 (no ticket submitted)' : dept === s.expected.department ? '承办部门正确' : `承办部门应为「${s.expected.department}」`
+    note: !f.ticket ? '未提交工单 (no ticket submitted)' : dept === s.expected.department ? '承办部门正确' : `承办部门应为「${departmentName(s.expected.department)}」`
   })
   const wait = f.ringingAt !== null && f.answeredAt !== null ? f.answeredAt - f.ringingAt : null
   items.push({

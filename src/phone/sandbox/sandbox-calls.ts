@@ -1,0 +1,76 @@
+import scenarioJson from '../../../resources/sandbox/scenarios.json'
+import { ScenarioFileSchema } from '../../shared/sandbox/scenario'
+import { SANDBOX_SIP_DOMAIN } from '../../shared/sandbox/agent-user'
+import { desk, transport } from '../bridge'
+import { LoopbackSipSwitch, LoopbackTransport } from './loopback-sip'
+import { startSimulatedCitizen, type SimulatedCitizen } from './simulated-citizen'
+
+/**
+ * The training sandbox inside the phone host: the agent's account on
+ * `sandbox.invalid` registers on an in-page switch instead of a WebSocket, and
+ * main's 'simulate-call' command makes a scenario's citizen ring it. The audio
+ * files are bundled with the page (Vite assets), so no server is needed.
+ */
+const audioUrls = import.meta.glob('../../../resources/sandbox/audio/*', { query: '?url', import: 'default', eager: true }) as Record<string, string>
+const scenarios = ScenarioFileSchema.parse(scenarioJson).scenarios
+
+export const sandboxSwitch = new LoopbackSipSwitch()
+
+/** For SipJsDriver's `transportFor`: accounts on the sandbox domain use the in-page switch. */
+export function sandboxTransportFor(account: { server: string; aor: string }) {
+  let host: string
+  try {
+    host = new URL(account.server).hostname
+  } catch {
+    return null
+  }
+  if (host !== SANDBOX_SIP_DOMAIN) return null
+  const name = /^sips?:([^@]+)@/.exec(account.aor)?.[1]
+  return { transportConstructor: LoopbackTransport, transportOptions: { switch: sandboxSwitch, name } }
+}
+
+export function startSandboxCalls(): void {
+  const live = new Map<string, SimulatedCitizen>()
+  const report = (attemptId: string, event: Parameters<typeof desk.training.citizenEvent>[0]['event']) => void desk.training.citizenEvent({ attemptId, event })
+
+  transport.onEvent((event) => {
+    if (event.kind !== 'phone-command') return
+    const command = event.command
+    if (command.type === 'end-simulated-call') {
+      void live.get(command.attemptId)?.hangup()
+      return
+    }
+    if (command.type !== 'simulate-call') return
+    const scenario = scenarios.find((s) => s.id === command.scenarioId)
+    if (!scenario) {
+      report(command.attemptId, { type: 'ended', by: 'failed', detail: `话机端没有这个场景：${command.scenarioId}` })
+      return
+    }
+    let ringingSent = false
+    startSimulatedCitizen({
+      sw: sandboxSwitch,
+      domain: SANDBOX_SIP_DOMAIN,
+      agentUser: command.agentUser,
+      scenario,
+      audioUrl: (file) => audioUrls[`../../../resources/sandbox/audio/${file}`] ?? `missing:${file}`,
+      onEvent: (e) => {
+        if (e.type === 'ringing') return // reported below, with the call's SIP Call-ID
+        if (e.type === 'ended') live.delete(command.attemptId)
+        if (e.type === 'ended' && e.by === 'rejected' && /^404/.test(e.detail ?? '')) {
+          report(command.attemptId, { type: 'ended', by: 'failed', detail: '坐席话机未注册到培训交换机 (the agent phone is not registered in the sandbox)' })
+          return
+        }
+        if (!ringingSent && e.type !== 'ended') return
+        report(command.attemptId, e.type === 'ended' ? { type: 'ended', by: e.by, ...(e.detail ? { detail: e.detail } : {}) } : e)
+      }
+    })
+      .then((citizen) => {
+        live.set(command.attemptId, citizen)
+        ringingSent = true
+        report(command.attemptId, { type: 'ringing', sipCallId: citizen.callId })
+        // For the e2e test: what the citizen hears of the agent.
+        ;(window as unknown as { __sandboxCitizen?: SimulatedCitizen }).__sandboxCitizen = citizen
+      })
+      .catch((err: unknown) => report(command.attemptId, { type: 'ended', by: 'failed', detail: String(err instanceof Error ? err.message : err).slice(0, 400) }))
+  })
+}

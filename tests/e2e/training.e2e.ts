@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from './support/browser'
+import { startHost, type RunningHost } from './support/host'
+import { bridgeCall, signIn } from './support/workbench'
+import type { Attempt } from '../../src/shared/ipc/services/training'
+import type { Snapshot } from '../../src/shared/ipc/state'
+
+/**
+ * The training sandbox with no server at all: in Chromium through the browser
+ * host, the agent's phone registers on the phone host's in-page switch, a
+ * scenario's simulated citizen rings it (real sip.js signalling, real WebRTC
+ * media between local peers), the agent answers with the phone bar, hears the
+ * citizen's recorded Mandarin (inbound audio level from getStats), sees the
+ * transcript, files the ticket and hangs up; the attempt is scored.
+ */
+describe('training sandbox: a simulated citizen calls', () => {
+  let host: RunningHost
+  let browser: Browser
+  let page: Page
+
+  before(async () => {
+    host = await startHost()
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await page.goto(host.url)
+    await signIn(page)
+  })
+  after(async () => {
+    await browser?.close()
+    await host?.stop()
+  })
+
+  it('rings the agent, carries the citizen voice both ways, and scores the attempt', async () => {
+    await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
+    await page.getByRole('tab', { name: '培训' }).click()
+    const card = page.getByTestId('scenario-wage-arrears')
+    await card.getByRole('button', { name: '开始模拟来电' }).click()
+
+    // The phone rings with the scenario's caller; the agent answers from the phone bar.
+    const callerCard = page.getByRole('region', { name: '来电信息' })
+    await callerCard.waitFor({ timeout: 20_000 })
+    await page.getByTestId('training-live').filter({ hasText: '振铃中' }).waitFor()
+    await page.getByRole('button', { name: '接听', exact: true }).click()
+
+    // The citizen speaks: the transcript fills in and the agent's side receives audio with energy.
+    await page.getByTestId('training-live').getByText('你好，我要反映工地拖欠工资的问题。').waitFor({ timeout: 20_000 })
+    let heard = 0
+    let sent = 0
+    for (let i = 0; i < 40 && (heard <= 0.01 || sent <= 0); i++) {
+      const snap = await bridgeCall<Snapshot>(host.url, 'system', 'snapshot')
+      const q = snap.state.phone.quality[0]
+      heard = Math.max(heard, q?.audioLevel ?? 0)
+      sent = Math.max(sent, q?.bytesSent ?? 0)
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    assert.ok(heard > 0.01, `agent hears the citizen (inbound audio level ${heard})`)
+    assert.ok(sent > 0, 'agent audio is sent to the citizen')
+    await page.getByTestId('training-live').getByText('一共欠我一万二千块', { exact: false }).waitFor({ timeout: 30_000 })
+
+    // The agent hangs up; the attempt ends as closed by the agent and is scored.
+    await page.getByRole('button', { name: '挂断', exact: true }).click()
+    await page.getByTestId('training-live').filter({ hasText: '已结束' }).waitFor({ timeout: 15_000 })
+    let attempt: Attempt | undefined
+    for (let i = 0; i < 40 && !attempt?.score; i++) {
+      attempt = (await bridgeCall<{ items: Attempt[] }>(host.url, 'training', 'attempts', { limit: 5 })).items[0]
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    assert.equal(attempt?.scenarioId, 'wage-arrears')
+    assert.equal(attempt?.endedBy, 'agent')
+    assert.ok(attempt!.linesSpoken >= 2, `citizen spoke ${attempt!.linesSpoken} lines`)
+    // Answered promptly and closed by the agent (no ticket filed in this test: category and department score 0).
+    assert.equal(attempt!.score!.total, 20)
+    await page.getByTestId('training-attempts').getByText('坐席完成通话后挂机', { exact: false }).waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: '/tmp/training-attempt.png', fullPage: true })
+  })
+})
