@@ -27,8 +27,13 @@ function contactFor(user: SessionUser, phone: string): { phone: string; phoneMas
   return maySeeCitizenContact(user.roles, { confidential: false, isCreator: false }) ? { phone, phoneMasked: false } : { phone: maskPhone(phone), phoneMasked: true }
 }
 
-export function createCallbacksAndSms(ctx: FeatureContext) {
+export function createCallbacksAndSms(ctx: Pick<FeatureContext, 'db' | 'cipher' | 'platform' | 'audit' | 'outbox' | 'bus'>) {
   const { db, cipher, platform, audit } = ctx
+  // How the last callback call for each ticket ended, so a no-answer is offered as the result to record.
+  const lastCall = new Map<string, { answered: boolean; endedAt: number }>()
+  const unsubscribe = ctx.bus.on('call.ended', (e) => {
+    if (e.purpose === 'callback' && e.ticketId) lastCall.set(e.ticketId, { answered: e.answeredAt !== null, endedAt: e.endedAt })
+  })
 
   /** Results this desk holds for callback tasks: queued, or refused with the platform's reasons. */
   async function localResults(): Promise<Map<number, Pick<CallbackView, 'queued' | 'refused'>>> {
@@ -56,13 +61,14 @@ export function createCallbacksAndSms(ctx: FeatureContext) {
   const smsView = (user: SessionUser, m: SmsMessage): SmsView => ({ ...m, ...contactFor(user, m.phone) })
 
   return {
+    stop: unsubscribe,
     callbacks: {
       async list(args: ArgsOf<'callbacks', 'list'>, user: SessionUser): Promise<{ items: CallbackView[] }> {
         const query = { status: args.status, limit: 200, ...(args.due ? { dueBefore: new Date().toISOString() } : {}) }
         const [page, local] = await Promise.all([platform.call('listCallbacks', { query }), localResults()])
         await audit.record(user.username, 'callbacks.viewed', null, { count: page.items.length, status: args.status })
         return {
-          items: page.items.map((task: CallbackTask) => ({ ...task, ...contactFor(user, task.phone), ...(local.get(task.id) ?? { queued: false, refused: null }) }))
+          items: page.items.map((task: CallbackTask) => ({ ...task, ...contactFor(user, task.phone), lastCall: lastCall.get(String(task.ticketId)) ?? null, ...(local.get(task.id) ?? { queued: false, refused: null }) }))
         }
       },
       async record(args: ArgsOf<'callbacks', 'record'>, user: SessionUser): Promise<{ queued: true }> {

@@ -33,7 +33,7 @@ export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Featu
   }, RESYNC_MS)
   timer.unref?.()
 
-  const { callbacks, sms } = createCallbacksAndSms(ctx)
+  const { callbacks, sms, stop: stopCallbacks } = createCallbacksAndSms(ctx)
 
   const openNote = (n: { id: number; sealed: string; updatedAt: number }) => {
     const { title, body } = JSON.parse(cipher.decryptText(n.sealed)) as { title: string; body: string }
@@ -92,6 +92,7 @@ export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Featu
     },
     stop() {
       clearInterval(timer)
+      stopCallbacks()
       for (const u of unsubscribe) u()
     }
   }

@@ -78,7 +78,9 @@ export default {
       cancel: '取消',
       saved: '已保存（离线时会在恢复后自动同步）',
       needSatisfaction: '回访接通时必须记录满意度',
-      needReason: '不满意时必须填写原因'
+      needReason: '不满意时必须填写原因',
+      lastAnswered: '{at} 已拨通',
+      lastUnanswered: '{at} 拨打未接通'
     },
     sms: {
       title: '发送短信',
@@ -173,7 +175,9 @@ export default {
       cancel: 'Cancel',
       saved: 'Saved (synced automatically once online)',
       needSatisfaction: 'A reached callback needs a satisfaction rating',
-      needReason: 'A dissatisfied rating needs a reason'
+      needReason: 'A dissatisfied rating needs a reason',
+      lastAnswered: 'Reached at {at}',
+      lastUnanswered: 'No answer at {at}'
     },
     sms: {
       title: 'Send SMS',

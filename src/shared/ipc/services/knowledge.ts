@@ -20,6 +20,8 @@ export const CallbackViewSchema = CallbackTaskSchema.extend({
   phoneMasked: z.boolean(),
   /** A result recorded here and waiting in the outbox. */
   queued: z.boolean(),
+  /** The last call placed from this desk for the task's ticket (the softphone reports it when it ends). */
+  lastCall: z.object({ answered: z.boolean(), endedAt: z.number() }).nullable(),
   /** A result the platform refused: its reason and the fields it named. */
   refused: z
     .object({ seq: z.number().int(), message: z.string(), messageEn: z.string(), fields: z.array(z.object({ path: z.string(), message: z.string(), messageEn: z.string() })) })
