@@ -1,5 +1,6 @@
 import { Web } from 'sip.js'
 import { desk, transport } from './bridge'
+import { startDeviceWatch } from './devices'
 import { BrowserMedia } from './media'
 import { SipJsDriver } from './sipjs-driver'
 import { sandboxTransportFor } from './sandbox/sandbox-calls'
@@ -19,10 +20,14 @@ export function startHostDriver(): SipJsDriver {
     log: (level, message, data) => console[level === 'info' ? 'log' : level](`[phone] ${message}`, data ?? '')
   })
   driver.onFact((fact) => void desk.phone.fact(fact))
+  const refreshDevices = startDeviceWatch(driver, media)
   transport.onEvent((event) => {
     if (event.kind !== 'phone-command' || event.command.type !== 'driver') return
     const { id, command } = event.command
-    void driver.execute(command).then((result) => desk.phone.commandResult({ id, result }))
+    void driver.execute(command).then(async (result) => {
+      await desk.phone.commandResult({ id, result })
+      if (command.type === 'setDevices') await refreshDevices()
+    })
   })
   // For the media tests and the benchmark: the live calls' peer connections.
   ;(window as unknown as { __phone?: unknown }).__phone = { driver, media }

@@ -8,6 +8,7 @@ import type { PhoneMedia } from './sipjs-driver'
  */
 export class BrowserMedia implements PhoneMedia {
   private readonly players = new Map<string, HTMLAudioElement>()
+  private readonly sessions = new Map<string, Session>()
   private readonly rings = new Map<string, { ctx: AudioContext; stop(): void }>()
   private devices = { mic: '', speaker: '', ringer: '' }
   private mixCtx: AudioContext | null = null
@@ -45,12 +46,68 @@ export class BrowserMedia implements PhoneMedia {
     return { audio: this.devices.mic ? { deviceId: { exact: this.devices.mic } } : true, video: false }
   }
 
+  selected(): { mic: string; speaker: string; ringer: string } {
+    return { ...this.devices }
+  }
+
   async setDevices(d: { mic?: string; speaker?: string; ringer?: string }): Promise<void> {
+    const micChanged = d.mic !== undefined && d.mic !== this.devices.mic
     this.devices = { mic: d.mic ?? this.devices.mic, speaker: d.speaker ?? this.devices.speaker, ringer: d.ringer ?? this.devices.ringer }
     for (const a of this.players.values()) await sink(a, this.devices.speaker)
+    if (micChanged) await this.switchMic()
+  }
+
+  /** Live calls take the newly chosen microphone without renegotiation (a pulled headset falls back mid-call). */
+  private async switchMic(): Promise<void> {
+    if (!this.sessions.size) return
+    const stream = await navigator.mediaDevices.getUserMedia(this.constraints())
+    const track = stream.getAudioTracks()[0]
+    if (!track) return
+    for (const session of this.sessions.values()) {
+      const sender = peerOf(session)?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null)
+      const old = sender?.track ?? null
+      await sender?.replaceTrack(track.clone())
+      if (old) {
+        track.enabled = old.enabled
+        old.stop()
+      }
+    }
+    track.stop()
+  }
+
+  async hasOutput(): Promise<boolean> {
+    const list = await navigator.mediaDevices.enumerateDevices()
+    // Without setSinkId there is no list of outputs to choose from, only the system's default one.
+    return list.some((d) => d.kind === 'audiooutput') || !('setSinkId' in HTMLMediaElement.prototype)
+  }
+
+  /** Self-check: the chosen microphone's loudest level over `ms` (0–1), and its label. */
+  async micCheck(ms: number): Promise<{ level: number; label: string }> {
+    const stream = await navigator.mediaDevices.getUserMedia(this.constraints())
+    const ctx = new AudioContext()
+    try {
+      const an = ctx.createAnalyser()
+      an.fftSize = 2048
+      ctx.createMediaStreamSource(stream).connect(an)
+      const buf = new Float32Array(an.fftSize)
+      let peak = 0
+      const end = performance.now() + ms
+      while (performance.now() < end) {
+        an.getFloatTimeDomainData(buf)
+        let sum = 0
+        for (const v of buf) sum += v * v
+        peak = Math.max(peak, Math.sqrt(sum / buf.length))
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      return { level: Math.round(peak * 1000) / 1000, label: stream.getAudioTracks()[0]?.label ?? '' }
+    } finally {
+      stream.getTracks().forEach((t) => t.stop())
+      void ctx.close().catch(() => undefined)
+    }
   }
 
   attach(callId: string, session: Session): void {
+    this.sessions.set(callId, session)
     const pc = peerOf(session)
     if (!pc) return
     const stream = new MediaStream()
@@ -65,6 +122,7 @@ export class BrowserMedia implements PhoneMedia {
   }
 
   detach(callId: string): void {
+    this.sessions.delete(callId)
     const a = this.players.get(callId)
     if (!a) return
     a.srcObject = null

@@ -68,6 +68,9 @@ export interface PhoneMedia {
   /** Two legs joined: each hears the other (three-way call mixed locally). */
   conference?(a: Session, b: Session): void
   setDevices?(devices: { mic?: string; speaker?: string; ringer?: string }): Promise<void>
+  micCheck?(ms: number): Promise<{ level: number; label: string }>
+  /** Whether any audio output exists. */
+  hasOutput?(): Promise<boolean>
 }
 
 export interface SipJsDriverOptions {
@@ -175,6 +178,9 @@ export class SipJsDriver implements PhoneDriver {
           return ok()
         case 'dial':
           return this.dial(c.target, { callId: c.callId, callerId: c.callerId })
+        case 'selfCheck':
+          void this.selfCheck(c.listenMs ?? 1500)
+          return ok()
         default:
           return await this.callCommand(c)
       }
@@ -202,6 +208,23 @@ export class SipJsDriver implements PhoneDriver {
     const ua = this.ua
     this.ua = null
     if (ua) await ua.stop().catch(() => undefined)
+  }
+
+  private async selfCheck(ms: number): Promise<void> {
+    const media = this.opts.media
+    let micLevel: number | null = null
+    let micLabel: string | null = null
+    let error: PhoneError | null = null
+    try {
+      if (!media?.micCheck) throw new Error('no microphone access here')
+      const r = await media.micCheck(ms)
+      micLevel = r.level
+      micLabel = r.label
+    } catch (err) {
+      error = phoneError('device-missing', { detail: (err as Error).message })
+    }
+    const speakerOk = (await media?.hasOutput?.().catch(() => false)) ?? false
+    this.emit({ type: 'selfCheck', micLevel, micLabel, speakerOk, error })
   }
 
   // ───────────── registration ─────────────
@@ -587,7 +610,7 @@ export class SipJsDriver implements PhoneDriver {
     return UserAgent.makeURI(`sip:${encodeURIComponent(target).replace(/%2B/g, '+').replace(/%23/g, '%23')}@${host}`)
   }
 
-  private async callCommand(c: Exclude<ReturnType<typeof PhoneCommandSchema.parse>, { type: 'register' | 'unregister' | 'setOptions' | 'setDevices' | 'dial' }>): Promise<PhoneResult> {
+  private async callCommand(c: Exclude<ReturnType<typeof PhoneCommandSchema.parse>, { type: 'register' | 'unregister' | 'setOptions' | 'setDevices' | 'dial' | 'selfCheck' }>): Promise<PhoneResult> {
     const rec = this.calls.get(c.callId)
     if (!rec) return fail(phoneError('no-such-call', { detail: c.callId }))
     switch (c.type) {

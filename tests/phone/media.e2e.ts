@@ -73,6 +73,20 @@ describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, (
     }
   }
 
+  it('上岗自检: registration, the microphone picks up sound, the devices are listed', async () => {
+    const devicesButton = ui.getByRole('button', { name: '设备', exact: true })
+    await devicesButton.click()
+    await ui.getByRole('button', { name: '上岗自检' }).click()
+    const status = ui.getByTestId('self-check')
+    await status.waitFor({ timeout: 15_000 })
+    const text = await status.innerText()
+    assert.match(text, /话机注册：正常/)
+    assert.match(text, /麦克风：正常/)
+    const devices = (await bridge.state()).phone.devices
+    assert.ok(devices && devices.inputs.length >= 1, 'the phone host lists its microphones')
+    await devicesButton.click()
+  })
+
   it('a caller rings the agent, the caller card shows the number, the UI answers, media flows both ways', async () => {
     await button('签入').click()
     await button('置闲').click()

@@ -26,6 +26,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent']) {
   const sent: PhoneCommand[] = []
   const platformCalls: { op: string; body: unknown }[] = []
   const ended: DomainEvents['call.ended'][] = []
+  const notices: string[] = []
   const bus = new DomainBus()
   bus.on('call.ended', (e) => ended.push(e))
   const ctx = {
@@ -34,7 +35,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent']) {
     hub,
     session: {},
     audit: { record: async () => undefined },
-    notify: () => undefined,
+    notify: (_level: string, message: string) => void notices.push(message),
     bus,
     platform: {
       call: async (op: string, req?: { body?: unknown }) => {
@@ -73,7 +74,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent']) {
     ...patch
   })
   const flush = () => new Promise((r) => setTimeout(r, 0))
-  return { hub, svc, sent, platformCalls, ended, signIn, hostAlive, fact, call, flush, advance: (ms: number) => (now += ms) }
+  return { notices, hub, svc, sent, platformCalls, ended, signIn, hostAlive, fact, call, flush, advance: (ms: number) => (now += ms) }
 }
 
 describe('PhoneService', () => {
@@ -178,5 +179,27 @@ describe('PhoneService', () => {
     expect(dial.callerId?.pAssertedIdentity).toBe('<sip:12345@example>')
     t.fact({ type: 'call', call: t.call({ callId: 'out-1', direction: 'outbound', state: 'terminated', endedBy: 'remote', cause: null }), previous: 'dialing' })
     expect(t.ended[0]).toMatchObject({ purpose: 'callback', ticketId: 'T-1', direction: 'outbound' })
+  })
+
+  it('publishes the devices and tells the agent when a chosen one disappeared', () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    const devices = { inputs: [{ deviceId: 'd1', label: 'USB 耳麦', kind: 'audioinput' as const }], outputs: [], selected: { mic: '', speaker: '', ringer: '' } }
+    t.fact({ type: 'devices', devices, fallback: { kind: 'mic', from: 'headset-1', to: 'default' } })
+    expect(t.hub.get('phone').devices?.inputs[0]!.label).toBe('USB 耳麦')
+    expect(t.notices.at(-1)).toMatch(/所选音频设备不可用/)
+  })
+
+  it('self-check combines registration with the microphone check of the phone host', async () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    t.fact({ type: 'registration', registration: { ...DEFAULT_REGISTRATION(1), state: 'registered', transport: 'connected', roundTripMs: 21 } })
+    const pending = t.svc.selfCheck()
+    await t.flush()
+    t.fact({ type: 'selfCheck', micLevel: 0.2, micLabel: 'Fake', speakerOk: true, error: null })
+    const r = await pending
+    expect(r).toEqual({ ok: true, registration: { ok: true, roundTripMs: 21 }, microphone: { ok: true, level: 0.2, label: 'Fake' }, speaker: { ok: true } })
   })
 })

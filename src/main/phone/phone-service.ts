@@ -18,6 +18,7 @@ import {
   type PhoneError,
   type PhoneFact,
   type PhoneResult,
+  type Devices,
   type QualitySample,
   type Registration
 } from '../../shared/phone'
@@ -65,6 +66,13 @@ const PLATFORM_REASON: Partial<Record<NotReadyReason, 'rest' | 'meal' | 'meeting
   callback: 'callback'
 }
 
+export interface SelfCheckResult {
+  ok: boolean
+  registration: { ok: boolean; roundTripMs: number | null }
+  microphone: { ok: boolean; level: number | null; label: string | null }
+  speaker: { ok: boolean }
+}
+
 export class PhoneCommandError extends Error {
   constructor(readonly error: PhoneError) {
     super(error.messageEn)
@@ -76,6 +84,8 @@ export class PhoneService {
   private readonly meta = new Map<string, CallMeta>()
   private registration: Registration | null = null
   private readonly quality = new Map<string, QualitySample>()
+  private devices: Devices | null = null
+  private selfCheckWaiters: ((f: Extract<PhoneFact, { type: 'selfCheck' }>) => void)[] = []
   private agent: AgentState
   /** Status before ringing, to go back to when the agent rejects. */
   private beforeRinging: AgentState | null = null
@@ -244,6 +254,21 @@ export class PhoneService {
         this.quality.set(fact.sample.callId, fact.sample)
         this.publish()
         return
+      case 'devices':
+        this.devices = fact.devices
+        if (fact.fallback) {
+          const e = phoneError('device-missing', { detail: `${fact.fallback.kind}: ${fact.fallback.from}` })
+          this.ctx.log.warn('phone: audio device gone, fell back to the default', { kind: fact.fallback.kind })
+          this.ctx.notify('warning', `${e.message} (${e.messageEn})`)
+        }
+        this.publish()
+        return
+      case 'selfCheck': {
+        const waiters = this.selfCheckWaiters
+        this.selfCheckWaiters = []
+        for (const w of waiters) w(fact)
+        return
+      }
       case 'transfer':
         if (fact.state === 'failed') this.ctx.log.warn('phone: transfer failed', { kind: fact.kind })
         return
@@ -370,6 +395,33 @@ export class PhoneService {
     }
   }
 
+  /**
+   * 上岗自检 (pre-shift self-check): registration and its round trip, the chosen microphone
+   * actually picking up sound, an output to play on. Each item with a bilingual verdict.
+   */
+  async selfCheck(): Promise<SelfCheckResult> {
+    const reg = this.registration
+    const host = this.ctx.hub.get('phoneHost').status === 'alive'
+    const registered = host && reg?.state === 'registered' && reg.transport === 'connected'
+    const waited = new Promise<Extract<PhoneFact, { type: 'selfCheck' }> | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 8000)
+      timer.unref?.()
+      this.selfCheckWaiters.push((f) => {
+        clearTimeout(timer)
+        resolve(f)
+      })
+    })
+    const sent = await this.command({ type: 'selfCheck', listenMs: 1500 })
+    const mic = sent.ok ? await waited : null
+    const micHeard = mic?.micLevel != null && mic.micLevel >= 0.005
+    return {
+      registration: { ok: registered, roundTripMs: reg?.roundTripMs ?? null },
+      microphone: { ok: micHeard, level: mic?.micLevel ?? null, label: mic?.micLabel ?? null },
+      speaker: { ok: mic?.speakerOk ?? false },
+      ok: registered && micHeard && (mic?.speakerOk ?? false)
+    }
+  }
+
   getAgent(): AgentState {
     return this.agent
   }
@@ -380,7 +432,7 @@ export class PhoneService {
     const user = this.user()
     const mask = !user || !maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
     const calls = [...this.calls.values()].map((c) => (mask ? { ...c, peer: maskNumber(c.peer) } : c))
-    this.ctx.hub.set('phone', { registration: this.registration, calls, agent: this.agent, quality: [...this.quality.values()] })
+    this.ctx.hub.set('phone', { registration: this.registration, calls, agent: this.agent, quality: [...this.quality.values()], devices: this.devices })
   }
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { RoleSchema } from '../roles'
 import { ProfileSchema } from '../config'
 import { AgentStateSchema, initialAgentState } from '../phone/agent-state'
-import { CallSnapshotSchema, RegistrationSchema } from '../phone/driver'
+import { CallSnapshotSchema, DevicesSchema, RegistrationSchema } from '../phone/driver'
 import { QualitySampleSchema } from '../phone/quality'
 
 /**
@@ -76,10 +76,12 @@ export const PhoneStateSchema = z.object({
   calls: z.array(CallSnapshotSchema),
   agent: AgentStateSchema,
   /** The latest live-quality sample per established call (getStats → MOS, with the 5 s warning). */
-  quality: z.array(QualitySampleSchema)
+  quality: z.array(QualitySampleSchema),
+  /** Microphones and outputs the phone host sees, and the ones chosen for mic, speaker and ringer. */
+  devices: DevicesSchema.nullable()
 })
 export type PhoneState = z.infer<typeof PhoneStateSchema>
-export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now), quality: [] })
+export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now), quality: [], devices: null })
 
 /** The sandbox's simulated call in progress, as the trainee and trainer see it live. */
 export const TrainingStateSchema = z.object({

@@ -118,7 +118,9 @@ export const PhoneCommandSchema = z.discriminatedUnion('type', [
   cmd('conference', { callId, consultCallId: callId }),
   cmd('dial', { target: DialTargetSchema, callId: callId.optional(), callerId: CallerIdSchema.optional() }),
   cmd('setDevices', { mic: deviceId.optional(), speaker: deviceId.optional(), ringer: deviceId.optional() }),
-  cmd('setOptions', { options: PhoneOptionsSchema.partial() })
+  cmd('setOptions', { options: PhoneOptionsSchema.partial() }),
+  /** Pre-shift self-check: listen to the chosen microphone for a moment; answered by a `selfCheck` fact. */
+  cmd('selfCheck', { listenMs: z.number().int().min(200).max(5000).optional() })
 ])
 export type PhoneCommand = z.input<typeof PhoneCommandSchema>
 export type PhoneCommandType = PhoneCommand['type']
@@ -215,7 +217,15 @@ export const PhoneFactSchema = z.discriminatedUnion('type', [
     target: z.string(),
     error: PhoneErrorSchema.nullable()
   }),
-  fact('error', { error: PhoneErrorSchema, callId: z.string().nullable(), command: z.string().nullable() })
+  fact('error', { error: PhoneErrorSchema, callId: z.string().nullable(), command: z.string().nullable() }),
+  fact('selfCheck', {
+    /** Peak RMS (0–1) heard from the chosen microphone; null when it could not be opened. */
+    micLevel: z.number().nullable(),
+    micLabel: z.string().nullable(),
+    /** An output device exists to play the far end on. */
+    speakerOk: z.boolean(),
+    error: PhoneErrorSchema.nullable()
+  })
 ])
 export type PhoneFact = z.infer<typeof PhoneFactSchema>
 export type PhoneFactType = PhoneFact['type']

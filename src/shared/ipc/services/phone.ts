@@ -44,6 +44,21 @@ export const phoneServices = {
     signOut: agentMove(NoArgs),
     setReady: agentMove(NoArgs),
     setNotReady: agentMove(z.strictObject({ reason: NotReadyReasonSchema })),
+    /** Choose the microphone, speaker and ringer (device ids from the phone topic's devices). */
+    setDevices: agentMove(z.strictObject({ mic: z.string().max(256).optional(), speaker: z.string().max(256).optional(), ringer: z.string().max(256).optional() })),
+    /** 上岗自检: registration and round trip, the microphone picks up sound, an output exists. */
+    selfCheck: method({
+      caller: 'ui',
+      session: true,
+      roles: PHONE_ROLES,
+      args: NoArgs,
+      result: z.object({
+        ok: z.boolean(),
+        registration: z.object({ ok: z.boolean(), roundTripMs: z.number().nullable() }),
+        microphone: z.object({ ok: z.boolean(), level: z.number().nullable(), label: z.string().nullable() }),
+        speaker: z.object({ ok: z.boolean() })
+      })
+    }),
     /** Register again now (the indicator's retry button). */
     reRegister: agentMove(NoArgs),
 
