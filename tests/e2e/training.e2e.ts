@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './support/browser'
 import { startHost, type RunningHost } from './support/host'
-import { bridgeCall, signIn } from './support/workbench'
+import { bridgeCall, contentBox, signIn } from './support/workbench'
 import type { Attempt } from '../../src/shared/ipc/services/training'
 import type { Snapshot } from '../../src/shared/ipc/state'
 
@@ -13,7 +13,8 @@ import type { Snapshot } from '../../src/shared/ipc/state'
  * scenario's simulated citizen rings it (real sip.js signalling, real WebRTC
  * media between local peers), the agent answers with the phone bar, hears the
  * citizen's recorded Mandarin (inbound audio level from getStats), sees the
- * transcript, files the ticket and hangs up; the attempt is scored.
+ * transcript, the screen pop opens the intake form for the call, the agent
+ * files and dispatches the ticket and hangs up; the attempt is scored from it.
  */
 describe('training sandbox: a simulated citizen calls', () => {
   let host: RunningHost
@@ -59,20 +60,44 @@ describe('training sandbox: a simulated citizen calls', () => {
     assert.ok(sent > 0, 'agent audio is sent to the citizen')
     await page.getByTestId('training-live').getByText('一共欠我一万二千块', { exact: false }).waitFor({ timeout: 30_000 })
 
-    // The agent hangs up; the attempt ends as closed by the agent and is scored.
+    // Screen pop: the intake form was opened for this call with the caller's number.
+    await page.getByRole('tab', { name: '受理' }).click()
+    await page.getByTestId('screen-pop-number').filter({ hasText: '1234' }).waitFor({ timeout: 15_000 })
+    await page.screenshot({ path: '/tmp/training-call-intake.png', fullPage: true })
+
+    // The agent files the ticket for this call while the citizen is on the line: category, words, area, department.
+    await page.getByTestId('ticket-type').getByText('求助').click()
+    const category = page.getByTestId('category').locator('input').first()
+    await category.click()
+    await category.pressSequentially('拖欠工资')
+    await page.locator('.el-cascader__suggestion-item').filter({ hasText: '拖欠工资' }).first().click()
+    await contentBox(page).fill('来电人反映玉州区城北一建筑工地包工头拖欠三个月工资共一万二千元，临近春节，请求协调支付。')
+    const area = page.getByTestId('area').locator('input').first()
+    await area.click()
+    await area.pressSequentially('yzq')
+    await page.locator('.el-cascader__suggestion-item').filter({ hasText: '玉州区' }).first().click()
+    await page.getByTestId('lead-department').click()
+    await page.locator('.wb-lead-popper .el-select-dropdown__item').filter({ hasText: '市人力资源和社会保障局' }).click()
+    await page.screenshot({ path: '/tmp/training-call-ticket.png', fullPage: true })
+    await page.getByTestId('submit-ticket').click()
+    await page.getByText('工单已提交').waitFor()
+
+    // The agent hangs up; the attempt ends as closed by the agent and is scored from the ticket.
     await page.getByRole('button', { name: '挂断', exact: true }).click()
+    await page.getByRole('tab', { name: '培训' }).click()
     await page.getByTestId('training-live').filter({ hasText: '已结束' }).waitFor({ timeout: 15_000 })
     let attempt: Attempt | undefined
-    for (let i = 0; i < 40 && !attempt?.score; i++) {
+    for (let i = 0; i < 80 && attempt?.score?.total !== 100; i++) {
       attempt = (await bridgeCall<{ items: Attempt[] }>(host.url, 'training', 'attempts', { limit: 5 })).items[0]
       await new Promise((r) => setTimeout(r, 250))
     }
     assert.equal(attempt?.scenarioId, 'wage-arrears')
     assert.equal(attempt?.endedBy, 'agent')
     assert.ok(attempt!.linesSpoken >= 2, `citizen spoke ${attempt!.linesSpoken} lines`)
-    // Answered promptly and closed by the agent (no ticket filed in this test: category and department score 0).
-    assert.equal(attempt!.score!.total, 20)
-    await page.getByTestId('training-attempts').getByText('坐席完成通话后挂机', { exact: false }).waitFor({ timeout: 10_000 })
+    assert.equal(attempt!.ticket?.category, '劳动和社会保障/劳动关系/拖欠工资')
+    assert.equal(attempt!.ticket?.department, 'rsj')
+    assert.equal(attempt!.score!.total, 100, JSON.stringify(attempt!.score))
+    await page.getByTestId('training-attempts').getByText('承办部门正确', { exact: false }).waitFor({ timeout: 10_000 })
     await page.screenshot({ path: '/tmp/training-attempt.png', fullPage: true })
   })
 })
