@@ -23,7 +23,7 @@ export function createDraftAutosave(opts: {
   delayMs?: number
   now?: () => number
 }) {
-  const delayMs = opts.delayMs ?? 100
+  const delayMs = opts.delayMs ?? 60
   const now = opts.now ?? Date.now
   const state = ref<'idle' | 'saving' | 'saved' | 'failed'>('idle')
   const savedAt = ref<number | null>(null)
