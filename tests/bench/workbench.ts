@@ -18,10 +18,13 @@ const parts = fs
 async function main(): Promise<void> {
   const merged: Record<string, unknown> = {}
   for (const file of parts) {
-    const mod = (await import(path.join(dir, file))) as { default: () => Promise<Record<string, unknown>> }
+    const mod = (await import(path.join(dir, file))) as { default?: unknown }
+    // A file without a default function is a helper module of another part, not a part.
+    if (typeof mod.default !== 'function') continue
+    const run = mod.default as () => Promise<Record<string, unknown>>
     const started = Date.now()
     console.error(`bench:workbench: ${file}…`)
-    Object.assign(merged, await mod.default())
+    Object.assign(merged, await run())
     console.error(`bench:workbench: ${file} done in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   }
   console.log(JSON.stringify(merged))
