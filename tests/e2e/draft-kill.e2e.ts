@@ -72,7 +72,7 @@ describe('draft survives SIGKILL of the core and renderer reloads', () => {
       await page.getByTestId('content-count').filter({ hasNotText: /^0$/ }).waitFor({ timeout: 30_000 })
       const back = await contentBox(page).inputValue()
       const all = expected + typed.map((t) => t.ch).join('')
-      assert.ok(all.startsWith(back), `round ${round}: what came back is exactly a prefix of what was typed`)
+      assert.ok(all.startsWith(back), `round ${round}: what came back is exactly a prefix of what was typed\n  typed:  ${all}\n  back:   ${back}`)
       const mustHave = expected + typed.filter((t) => t.at <= cutAt - WINDOW_MS).map((t) => t.ch).join('')
       const lostBeyond = Math.max(0, [...mustHave].length - [...back].length)
       const lost = [...all].length - [...back].length
