@@ -16,7 +16,7 @@ import { bare, serveBarePage } from '../phone/support/bare-page'
 import { startDesk } from '../phone/support/desk-setup'
 
 const RING_ROUNDS = Number(process.env.BENCH_RING_ROUNDS ?? 20)
-const MEDIA_ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 7)
+const MEDIA_ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 11)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!

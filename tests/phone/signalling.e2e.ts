@@ -314,6 +314,20 @@ describe('softphone signalling against Kamailio', { timeout: 180_000 }, () => {
     await idle()
   })
 
+  it('auto-answer: with the option on, a call is answered by itself', async () => {
+    await agent.driver.execute({ type: 'setOptions', options: { autoAnswer: true, autoAnswerDelayMs: 100 } })
+    try {
+      const caller = await peer('1003')
+      const callId = await ring(caller)
+      await established(callId)
+      await caller.until('caller connected', () => caller.established())
+      await agent.driver.execute({ type: 'hangup', callId })
+      await idle()
+    } finally {
+      await agent.driver.execute({ type: 'setOptions', options: { autoAnswer: false } })
+    }
+  })
+
   it('malicious-number blocking: rejected before ringing (603), reported as blocked', async () => {
     await agent.driver.execute({ type: 'setOptions', options: { blockedNumbers: ['13900001111'] } })
     const f = agent.waitFact('incoming')

@@ -59,6 +59,7 @@ export async function createPhoneFeature(ctx: FeatureContext): Promise<Feature<k
         setNotReady: (args) => guard(() => (svc.agentMove('not-ready', args.reason), null)),
         setDevices: (args) => guard(async () => (await svc.run({ type: 'setDevices', mic: args.mic, speaker: args.speaker, ringer: args.ringer }), null)),
         selfCheck: () => svc.selfCheck(),
+        setAutoAnswer: (args) => guard(async () => (await svc.setAutoAnswer(args.enabled), null)),
         reRegister: async () => {
           await svc.refreshBlocked()
           const res = sip ? await svc.command({ type: 'register', account: { server: sip.wsUrl, aor: `sip:${sip.user}@${sip.domain}`, authorizationUsername: sip.user, password: sip.password } }) : null

@@ -181,6 +181,21 @@ describe('PhoneService', () => {
     expect(t.ended[0]).toMatchObject({ purpose: 'callback', ticketId: 'T-1', direction: 'outbound' })
   })
 
+  it('auto-answer is set on the phone host, shown in the topic and kept across a phone-host restart', async () => {
+    const t = setup()
+    t.hostAlive(5)
+    t.signIn()
+    await t.svc.setAutoAnswer(true)
+    expect(t.hub.get('phone').autoAnswer).toBe(true)
+    const mark = t.sent.length
+    t.hostAlive(77)
+    await t.flush()
+    await t.flush()
+    const after = t.sent.slice(mark)
+    expect(after.some((c) => c.type === 'setOptions' && c.options.autoAnswer === true)).toBe(true)
+    expect(after.some((c) => c.type === 'register')).toBe(true)
+  })
+
   it('publishes the devices and tells the agent when a chosen one disappeared', () => {
     const t = setup()
     t.hostAlive()

@@ -85,6 +85,7 @@ export class PhoneService {
   private registration: Registration | null = null
   private readonly quality = new Map<string, QualitySample>()
   private devices: Devices | null = null
+  private autoAnswer = false
   private selfCheckWaiters: ((f: Extract<PhoneFact, { type: 'selfCheck' }>) => void)[] = []
   private agent: AgentState
   /** Status before ringing, to go back to when the agent rejects. */
@@ -173,7 +174,13 @@ export class PhoneService {
   }
 
   private driverOptions() {
-    return { blockedNumbers: this.blocked }
+    return { blockedNumbers: this.blocked, autoAnswer: this.autoAnswer }
+  }
+
+  async setAutoAnswer(enabled: boolean): Promise<void> {
+    await this.run({ type: 'setOptions', options: { autoAnswer: enabled } })
+    this.autoAnswer = enabled
+    this.publish()
   }
 
   /** What a callback presents: the 12345 number, asserted by the trusted network (P-Asserted-Identity) and shown in From. */
@@ -432,7 +439,7 @@ export class PhoneService {
     const user = this.user()
     const mask = !user || !maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
     const calls = [...this.calls.values()].map((c) => (mask ? { ...c, peer: maskNumber(c.peer) } : c))
-    this.ctx.hub.set('phone', { registration: this.registration, calls, agent: this.agent, quality: [...this.quality.values()], devices: this.devices })
+    this.ctx.hub.set('phone', { registration: this.registration, calls, agent: this.agent, quality: [...this.quality.values()], devices: this.devices, autoAnswer: this.autoAnswer })
   }
 }
 

@@ -78,10 +78,12 @@ export const PhoneStateSchema = z.object({
   /** The latest live-quality sample per established call (getStats → MOS, with the 5 s warning). */
   quality: z.array(QualitySampleSchema),
   /** Microphones and outputs the phone host sees, and the ones chosen for mic, speaker and ringer. */
-  devices: DevicesSchema.nullable()
+  devices: DevicesSchema.nullable(),
+  /** Calls are answered by themselves (headset agents on a busy shift). */
+  autoAnswer: z.boolean()
 })
 export type PhoneState = z.infer<typeof PhoneStateSchema>
-export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now), quality: [], devices: null })
+export const initialPhoneState = (now: number): PhoneState => ({ registration: null, calls: [], agent: initialAgentState(now), quality: [], devices: null, autoAnswer: false })
 
 /** The sandbox's simulated call in progress, as the trainee and trainer see it live. */
 export const TrainingStateSchema = z.object({

@@ -25,6 +25,7 @@ export default {
       keyHold: '保持/取回 (F8)',
       mosWarning: '通话质量差（MOS {mos}），请检查网络或耳麦',
       devices: '设备',
+      autoAnswer: '自动接听',
       device: { mic: '麦克风', speaker: '扬声器', ringer: '振铃设备', default: '系统默认' },
       selfCheck: '上岗自检',
       check: { registration: '话机注册', mic: '麦克风', speaker: '扬声器', pass: '正常', fail: '异常', rtt: '往返 {ms} 毫秒', level: '麦克风音量' }
@@ -55,6 +56,7 @@ export default {
       keyHold: 'Hold/retrieve (F8)',
       mosWarning: 'Poor call quality (MOS {mos}): check the network or headset',
       devices: 'Devices',
+      autoAnswer: 'Auto-answer',
       device: { mic: 'Microphone', speaker: 'Speaker', ringer: 'Ringer', default: 'System default' },
       selfCheck: 'Pre-shift self-check',
       check: { registration: 'Registration', mic: 'Microphone', speaker: 'Speaker', pass: 'OK', fail: 'Problem', rtt: 'round trip {ms} ms', level: 'Microphone level' }

@@ -59,6 +59,8 @@ export const phoneServices = {
         speaker: z.object({ ok: z.boolean() })
       })
     }),
+    /** 自动接听 on or off. */
+    setAutoAnswer: agentMove(z.strictObject({ enabled: z.boolean() })),
     /** Register again now (the indicator's retry button). */
     reRegister: agentMove(NoArgs),
 
