@@ -57,6 +57,20 @@ describe('workbench', () => {
     await page.getByTestId('screen-pop-tickets').getByText(past.number).waitFor()
     await page.getByTestId('screen-pop-source').filter({ hasText: '平台最新' }).waitFor()
     await page.screenshot({ path: '/tmp/workbench-screen-pop.png', fullPage: true })
+    // One click opens a previous ticket; another continues it as a new, linked ticket prefilled from it.
+    const pastRow = page.getByTestId('screen-pop-tickets').locator('tr').filter({ hasText: past.number })
+    await pastRow.getByRole('button', { name: '查看' }).click()
+    await page.getByTestId('ticket-detail').getByText(past.number).waitFor()
+    await page.keyboard.press('Escape')
+    await page.getByTestId('ticket-detail').waitFor({ state: 'hidden' })
+    await pastRow.getByRole('button', { name: '续办' }).click()
+    await page.getByText(`续办工单 ${past.number}`).waitFor()
+    assert.equal(await page.getByLabel('来电号码').inputValue(), phone)
+    assert.equal(await page.getByLabel('详细地址').inputValue(), past.address)
+    assert.ok((await page.getByTestId('category').locator('input').first().inputValue()).includes(past.categoryPath.at(-1)!), 'category prefilled from the earlier ticket')
+    // Back to a fresh ticket for the same caller.
+    await page.getByRole('button', { name: '新建工单（无来电）' }).click()
+    await page.getByLabel('来电号码').fill(phone)
 
     await page.getByTestId('ticket-type').getByText('投诉').click()
     // Category by pinyin initials of a level-3 name.
