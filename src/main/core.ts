@@ -102,7 +102,15 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
 
   // Changes for the platform go through the outbox; the sync worker drains it in order.
   const refreshSync = async (synced: boolean) => {
-    const counts = await db.call('outbox.counts', undefined as never)
+    // Called fire-and-forget from the sync worker and the outbox: a failure (the database closing
+    // at shutdown) is logged here, never left as an unhandled rejection that kills main.
+    let counts: Awaited<ReturnType<typeof db.call<'outbox.counts'>>>
+    try {
+      counts = await db.call('outbox.counts', undefined as never)
+    } catch (err) {
+      log.warn('sync counts not refreshed', { error: (err as Error).message })
+      return
+    }
     const prev = hub.get('sync')
     const lastSyncedAt = synced ? Date.now() : prev.lastSyncedAt
     if (prev.pending !== counts.pending || prev.rejected !== counts.rejected || prev.conflict !== counts.conflict || lastSyncedAt !== prev.lastSyncedAt)

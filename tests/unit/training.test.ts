@@ -114,7 +114,6 @@ describe('training sandbox: simulated calls', () => {
     const prod = await createCore(config, { kind: 'test', version: '0.0.0-test', log: createMemoryLogger() })
     try {
       await prod.session.login('agent01', 'sandbox')
-      prod.supervisor.hello('test-phone-host')
       const list = (await prod.dispatcher.handle('ui', 'training', 'scenarios', {})) as Ok<{ available: boolean }>
       expect(list.value.available).toBe(false)
       const r = (await prod.dispatcher.handle('ui', 'training', 'start', { scenarioId: 'wage-arrears' })) as Err

@@ -18,7 +18,7 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
   const submissions = new Submissions(ctx, drafts)
   const lock = new IdleLock(ctx.config.idleLockMinutes * 60_000, (reason) => {
     const user = ctx.session.currentUser()
-    void ctx.audit.record(user?.username ?? null, 'privacy.lock', null, { reason })
+    void ctx.audit.record(user?.username ?? null, 'privacy.lock', null, { reason }).catch((err: unknown) => ctx.log.warn('privacy lock not audited', { error: String(err) }))
   })
   let sessionUser: string | null = null
   const offSession = ctx.hub.onChange((change) => {
