@@ -52,6 +52,9 @@ export class DbClient {
   }
 
   call<K extends OpName>(op: K, args: OpArgs<K>): Promise<OpResult<K>> {
+    // After shutdown began, late fire-and-forget work (a timer, an event) gets no answer rather than
+    // an unhandled rejection: the process is going away, and nothing half-written can result.
+    if (this.closing) return new Promise<never>(() => undefined)
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject })
@@ -60,18 +63,34 @@ export class DbClient {
   }
 
   async close(): Promise<void> {
+    this.closing = true
+    // Let queries already sent finish first: terminating under them would reject them, and a
+    // fire-and-forget caller would see an unhandled rejection at shutdown.
+    const drainUntil = Date.now() + 2000
+    while (this.pending.size && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 10))
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 2000)
-      this.worker.once('message', () => {
+      const t = setTimeout(done, 2000)
+      const onMessage = (msg: { type?: string }) => {
+        if (msg?.type === 'closed') done()
+      }
+      function done() {
         clearTimeout(t)
         resolve()
-      })
+      }
+      this.worker.on('message', onMessage)
       this.worker.postMessage({ type: 'close' })
     })
     await this.worker.terminate()
   }
 
+  private closing = false
+
   private failAll(err: Error): void {
+    // At shutdown the worker is terminated on purpose: what is still pending is dropped, not failed.
+    if (this.closing) {
+      this.pending.clear()
+      return
+    }
     for (const p of this.pending.values()) p.reject(err)
     this.pending.clear()
   }
