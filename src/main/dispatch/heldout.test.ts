@@ -2,8 +2,7 @@
  * Regression floor on the public Teddy Cup data (not in the repo): when ../shared/data/dispatch/train.csv exists
  * next to the repository, train on a deterministic deduplicated 80/20 stratified split (seed 1) and require the
  * held-out figures — on the segmented text and on its raw simulations — to stay a little below what we measured
- * (with NB-SVM scaling and class balancing: top-1 0.935, macro-F1 0.930, top-3 0.994, accuracy at 70 % coverage 0.987 on
- * segmented, joined and noisy text alike). Skips with a message otherwise.
+ * (top-1 0.936, macro-F1 0.932, top-3 0.994, accuracy at 70 % coverage 0.983). Skips with a message otherwise.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'

@@ -91,7 +91,7 @@ const optionsSchema = z.object({
     wordBigrams: z.boolean(),
     wordWeight: z.number()
   }),
-  svm: z.object({ C: z.number(), epochs: z.number(), tol: z.number(), seed: z.number(), nbAlpha: z.number().optional(), classBalance: z.number().optional() }),
+  svm: z.object({ C: z.number(), epochs: z.number(), tol: z.number(), seed: z.number() }),
   minDf: z.number(),
   calibrationShare: z.number(),
   abstainTargetAccuracy: z.number(),

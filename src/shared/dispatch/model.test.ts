@@ -134,20 +134,6 @@ describe('metrics', () => {
 })
 
 describe('model file', () => {
-  it('NB-SVM scaling and class balancing keep the rankings and fold into the stored weights', () => {
-    const nb = trainDispatchModel(tickets, duty, { ...opts, svm: { ...opts.svm, nbAlpha: 0.1, classBalance: 0.5 } })
-    for (const [text, label] of [
-      ['我们公司已经拖欠工资三个月了，请帮忙！', '劳动和社会保障'],
-      ['小区路灯坏了好几天', '城乡建设']
-    ] as const) {
-      expect(nb.predict(text).top3[0]!.label).toBe(label)
-    }
-    // Folded: prediction needs no ratios, so the file round-trips to the same answers.
-    const loaded = loadDispatchModel(serialiseDispatchModel(nb))
-    expect(loaded.predict('小区路灯坏了好几天').confidence).toBeCloseTo(nb.predict('小区路灯坏了好几天').confidence, 5)
-    expect(loaded.data.options.svm.nbAlpha).toBe(0.1)
-  })
-
   it('round-trips through JSON with identical predictions', () => {
     const loaded = loadDispatchModel(serialiseDispatchModel(model))
     for (const t of ['小区路灯坏了', '出租车拒载', '超市销售假冒伪劣商品']) {
