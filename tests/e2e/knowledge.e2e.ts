@@ -92,6 +92,15 @@ describe('knowledge, callbacks and SMS (browser host, embedded platform)', () =>
     await preview.getByText('历史版本').click()
     await preview.getByText('第 1 版 · 被拖欠工资如何维权').waitFor()
 
+    // A second revision arrives without asking: the platform pushes knowledge.updated and the desk syncs.
+    const again = await lead('PATCH', `/api/v1/knowledge/articles/${wages.id}`, { version: revised.body.version, title: '被拖欠工资如何维权（2026）' }, { 'idempotency-key': randomUUID() })
+    assert.equal(again.status, 200)
+    await until(async () => {
+      await box.fill('')
+      await box.pressSequentially('拖欠工资', { delay: 20 })
+      return (await hits.locator('li', { hasText: '被拖欠工资如何维权（2026）' }).getByText('第 3 版').count()) > 0
+    }, 20_000)
+
     // Markup in a query is text: nothing is injected, the search still answers.
     await box.fill('<img src=x onerror="window.__xss=1">停水')
     await page.waitForTimeout(500)
