@@ -210,12 +210,13 @@ export function makeSnippet(body: string, q: string | QueryTerms, width = 120): 
 
 export function searchArticles(db: Database.Database, args: SearchArgs): SearchHit[] {
   const qt = queryTerms(args.q)
-  const hits = runSearch(db, args, qt, buildMatch(db, qt))
-  // Common words found in no title: look in the bodies after all (slower, and rare).
-  return hits.length ? hits : runSearch(db, args, qt, buildMatch(db, qt, 'anywhere'))
+  const hits = runSearch(db, args, qt, buildMatch(db, qt), 'bm25')
+  // Common words found in no title: the bodies after all, newest first. Ranking would score a large share of
+  // the index to order articles that a common word alone cannot tell apart.
+  return hits.length ? hits : runSearch(db, args, qt, buildMatch(db, qt, 'anywhere'), 'newest')
 }
 
-function runSearch(db: Database.Database, args: SearchArgs, qt: QueryTerms, match: string | null): SearchHit[] {
+function runSearch(db: Database.Database, args: SearchArgs, qt: QueryTerms, match: string | null, order: 'bm25' | 'newest'): SearchHit[] {
   if (!match) return []
   const where = ['kb_fts MATCH @match']
   const bind: Record<string, unknown> = { match, limit: args.limit }
@@ -228,7 +229,8 @@ function runSearch(db: Database.Database, args: SearchArgs, qt: QueryTerms, matc
     bind.department = args.departmentId
   }
   const w = WEIGHTS
-  const bm25 = `bm25(kb_fts, ${w.title}, ${w.keywords}, ${w.body}, ${w.chars})`
+  // 'newest': FTS5 walks rowids backwards and stops at the limit (score 0, i.e. unranked).
+  const bm25 = order === 'bm25' ? `bm25(kb_fts, ${w.title}, ${w.keywords}, ${w.body}, ${w.chars})` : '-kb_fts.rowid'
   // Unfiltered, rank inside FTS5 first and read only the winners' rows (joining every match costs more than
   // the ranking); filtered, the join is the filter.
   const sql =
@@ -247,7 +249,7 @@ function runSearch(db: Database.Database, args: SearchArgs, qt: QueryTerms, matc
     departmentId: r.department_id,
     snippet: makeSnippet(r.body, qt),
     version: r.version,
-    score: -r.score
+    score: order === 'bm25' ? -r.score : 0
   }))
 }
 
