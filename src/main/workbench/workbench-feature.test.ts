@@ -10,6 +10,7 @@ import type { Result } from '../../shared/result'
 import type { CallerView, IntakeReference, WorkRow } from '../../shared/ipc/services/workbench'
 import type { DraftFieldsInput } from '../../shared/workbench/draft'
 import type { DomainEvents } from '../features/bus'
+import { until } from '../../../tests/platform/support'
 
 /**
  * The workbench's services in the sandbox core with its embedded reference
@@ -21,15 +22,6 @@ let dir: string
 let core: Core
 const submitted: DomainEvents['ticket.submitted'][] = []
 
-async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 async function call<T>(service: string, method: string, args: unknown): Promise<Result<T>> {
   return (await core.dispatcher.handle('ui', service, method, args)) as Result<T>
 }
