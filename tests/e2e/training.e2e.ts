@@ -97,7 +97,10 @@ describe('training sandbox: a simulated citizen calls', () => {
     assert.equal(attempt!.ticket?.category, '劳动和社会保障/劳动关系/拖欠工资')
     assert.equal(attempt!.ticket?.department, 'rsj')
     assert.equal(attempt!.score!.total, 100, JSON.stringify(attempt!.score))
-    await page.getByTestId('training-attempts').getByText('承办部门正确', { exact: false }).waitFor({ timeout: 10_000 })
+    // The ticket can be scored after the panel last loaded: a fresh view shows the final debrief.
+    await page.reload()
+    await page.getByRole('tab', { name: '培训' }).click()
+    await page.getByTestId('training-attempts').getByText('承办部门正确', { exact: false }).waitFor({ timeout: 15_000 })
     await page.screenshot({ path: '/tmp/training-attempt.png', fullPage: true })
   })
 })
