@@ -30,6 +30,9 @@ import { createWorkbenchFeature } from './workbench/feature'
 import { createKnowledgeFeature } from './knowledge/feature'
 import { createAssistantFeature } from './assistant/feature'
 import { createTrainingFeature } from './training/feature'
+import { createRecordingsFeature } from './recordings/feature'
+import { createRecordingUploader } from './recordings/recording-upload'
+import { recordingsDir } from './recordings/recording-service'
 
 export interface CoreRuntime {
   kind: AppState['app']['runtime']
@@ -117,9 +120,11 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
       hub.set('sync', { ...prev, ...counts, lastSyncedAt })
   }
   let lastOutcome: string | null = null
+  // A recording's audio is not in its outbox row: its own sender reads the sealed file and uploads the bytes.
+  const uploadRecording = createRecordingUploader({ db, cipher, gateway, token: () => session.bearer(), dir: recordingsDir(config.dataDir), hotline: config.sip?.callerId })
   const syncWorker = new SyncWorker(
     db,
-    sealedSender(cipher, (entry) => gateway.sendChange(entry, session.bearer())),
+    sealedSender(cipher, (entry) => (entry.operation === 'uploadRecording' ? uploadRecording(entry) : gateway.sendChange(entry, session.bearer()))),
     {
       outcome: (kind, reason) => {
         lastOutcome = kind
@@ -214,7 +219,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   const knowledge = await createKnowledgeFeature(ctx)
   const workbench = await createWorkbenchFeature(ctx)
   const training = await createTrainingFeature(ctx)
-  const features = [phone, assistant, knowledge, workbench, training]
+  const recordings = await createRecordingsFeature(ctx)
+  const features = [phone, assistant, knowledge, workbench, training, recordings]
 
   const handlers: Handlers = {
     ...phone.handlers,
@@ -222,6 +228,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     ...knowledge.handlers,
     ...workbench.handlers,
     ...training.handlers,
+    ...recordings.handlers,
     system: {
       snapshot: () => hub.snapshot(),
       phoneSnapshot: () => hub.snapshot()

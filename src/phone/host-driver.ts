@@ -4,6 +4,7 @@ import { startDeviceWatch } from './devices'
 import { BrowserMedia } from './media'
 import { SipJsDriver } from './sipjs-driver'
 import { sandboxTransportFor } from './sandbox/sandbox-calls'
+import { CallRecorder } from './call-recorder'
 
 /**
  * Wires the sip.js driver into the phone host page: `driver` commands from main
@@ -19,7 +20,12 @@ export function startHostDriver(): SipJsDriver {
     transportFor: sandboxTransportFor,
     log: (level, message, data) => console[level === 'info' ? 'log' : level](`[phone] ${message}`, data ?? '')
   })
-  driver.onFact((fact) => void desk.phone.fact(fact))
+  // Every answered call is recorded here and streamed to main in 1 s sealed chunks (see call-recorder.ts).
+  const recorder = new CallRecorder((callId) => media.peerFor(callId), desk.recordings, (m, d) => console.log(`[phone] ${m}`, d ?? ''))
+  driver.onFact((fact) => {
+    void desk.phone.fact(fact)
+    if (fact.type === 'call') recorder.onCall(fact.call)
+  })
   const refreshDevices = startDeviceWatch(driver, media)
   transport.onEvent((event) => {
     if (event.kind !== 'phone-command' || event.command.type !== 'driver') return
@@ -30,6 +36,6 @@ export function startHostDriver(): SipJsDriver {
     })
   })
   // For the media tests and the benchmark: the live calls' peer connections.
-  ;(window as unknown as { __phone?: unknown }).__phone = { driver, media }
+  ;(window as unknown as { __phone?: unknown }).__phone = { driver, media, recorder }
   return driver
 }

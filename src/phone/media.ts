@@ -121,6 +121,12 @@ export class BrowserMedia implements PhoneMedia {
     this.players.set(callId, audio)
   }
 
+  /** A live call's peer connection (the call recorder taps its tracks). */
+  peerFor(callId: string): RTCPeerConnection | null {
+    const session = this.sessions.get(callId)
+    return session ? peerOf(session) : null
+  }
+
   detach(callId: string): void {
     this.sessions.delete(callId)
     const a = this.players.get(callId)

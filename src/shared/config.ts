@@ -24,6 +24,12 @@ export const SipConfigSchema = z.strictObject({
   acwSeconds: z.number().int().min(0).max(600).default(30)
 })
 
+/** Call recording (issue 4): on by default; local copies of uploaded recordings are kept this many days. */
+export const RecordingConfigSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  retentionDays: z.number().int().min(0).max(3650).default(30)
+})
+
 export const ConfigSchema = z
   .strictObject({
     profile: ProfileSchema,
@@ -33,7 +39,8 @@ export const ConfigSchema = z
     sip: SipConfigSchema.optional(),
     updater: z.strictObject({ url: httpUrl }).optional(),
     /** Minutes without input before the workbench locks (R10). */
-    idleLockMinutes: z.number().int().min(1).max(240).default(10)
+    idleLockMinutes: z.number().int().min(1).max(240).default(10),
+    recording: RecordingConfigSchema.prefault({})
   })
   .superRefine((cfg, ctx) => {
     if (cfg.profile !== 'production') return

@@ -4,6 +4,7 @@ import { knowledgeMigrations } from '../knowledge/migrations'
 import { assistantMigrations } from '../assistant/migrations'
 import { phoneMigrations } from '../phone/migrations'
 import { trainingMigrations } from '../training/migrations'
+import { recordingMigrations } from '../recordings/migrations'
 
 /**
  * Forward-only, numbered migrations. `PRAGMA user_version` holds the number of
@@ -79,6 +80,6 @@ const coreMigrations: Migration[] = [
  * knowledge 30–39, assistant 40–49, phone 50–59, training 60–69) so features land independently;
  * versions only ever increase, and a file is migrated through them in order.
  */
-export const migrations: Migration[] = [...coreMigrations, ...workbenchMigrations, ...knowledgeMigrations, ...assistantMigrations, ...phoneMigrations, ...trainingMigrations].sort((a, b) => a.version - b.version)
+export const migrations: Migration[] = [...coreMigrations, ...workbenchMigrations, ...knowledgeMigrations, ...assistantMigrations, ...phoneMigrations, ...recordingMigrations, ...trainingMigrations].sort((a, b) => a.version - b.version)
 
 export const LATEST_VERSION = migrations.at(-1)!.version

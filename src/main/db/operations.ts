@@ -5,6 +5,7 @@ import { knowledgeOperations } from '../knowledge/db-operations'
 import { assistantOperations } from '../assistant/db-operations'
 import { phoneOperations } from '../phone/db-operations'
 import { trainingOperations } from '../training/db-operations'
+import { recordingOperations } from '../recordings/db-operations'
 
 /**
  * The named queries the database worker runs. Main never sees SQL: it calls an
@@ -18,6 +19,7 @@ export const operations = {
   ...assistantOperations,
   ...phoneOperations,
   ...trainingOperations,
+  ...recordingOperations,
   'meta.get': (db: Database.Database, args: { key: string }): string | null => {
     const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(args.key) as { value: string } | undefined
     return row?.value ?? null

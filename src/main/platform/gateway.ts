@@ -35,6 +35,19 @@ export interface PlatformGateway {
    * not wait in the outbox. Throws PlatformError on any non-2xx answer.
    */
   call<K extends OperationId>(operation: K, request: PlatformRequest<K>, token: string | null): Promise<ResponseOf<K>>
+  /**
+   * An operation whose request body is raw bytes (a call recording), answered now.
+   * Throws PlatformError like `call`. Optional: an adapter without it cannot upload recordings.
+   */
+  upload?(operation: OperationId, request: RawUpload, token: string | null): Promise<unknown>
+}
+
+/** A raw-body request: the bytes, their media type, the query, and the idempotency key every attempt repeats. */
+export interface RawUpload {
+  query?: Record<string, string | number>
+  body: Buffer
+  contentType: string
+  idempotencyKey: string
 }
 
 /** The parts of a request an operation takes; omit the ones it has none of. */

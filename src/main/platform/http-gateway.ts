@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { operations, pathFor, type OperationId, type ResponseOf } from '../../shared/api/operations'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { SendOutcome } from '../sync/sync-worker'
-import { PlatformError, type PlatformGateway, type PlatformRequest, type PlatformUser } from './gateway'
+import { PlatformError, type PlatformGateway, type PlatformRequest, type PlatformUser, type RawUpload } from './gateway'
 
 /** How an operationId maps to HTTP; comes from the shared API operation table. */
 export type RouteOf = (operationId: string) => { method: string; path: string } | undefined
@@ -82,6 +82,36 @@ export class HttpPlatformGateway implements PlatformGateway {
     const mutating = route.method !== 'GET'
     const headers: Record<string, string> = mutating ? { 'idempotency-key': request.idempotencyKey ?? randomUUID() } : {}
     return this.request<ResponseOf<K>>(route.method, path, mutating ? (request.body ?? {}) : undefined, token, headers)
+  }
+
+  async upload(operation: OperationId, request: RawUpload, token: string | null): Promise<unknown> {
+    const route = operations[operation]
+    const query = new URLSearchParams(Object.entries(request.query ?? {}).map(([k, v]) => [k, String(v)] as [string, string]))
+    const url = new URL(route.path + ([...query].length ? `?${query}` : ''), this.baseUrl)
+    let res: Response
+    try {
+      res = await fetch(url, {
+        method: route.method,
+        headers: { 'content-type': request.contentType, 'idempotency-key': request.idempotencyKey, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: new Uint8Array(request.body),
+        // Larger than a JSON change: allow for a slow uplink.
+        signal: AbortSignal.timeout(TIMEOUT_MS * 8)
+      })
+    } catch (err) {
+      throw new PlatformError(0, 'network', `platform unreachable: ${(err as Error).message}`)
+    }
+    const text = await res.text()
+    let json: unknown = null
+    try {
+      json = text ? JSON.parse(text) : null
+    } catch {
+      json = text
+    }
+    if (!res.ok) {
+      const code = (json as { error?: string } | null)?.error ?? `http_${res.status}`
+      throw new PlatformError(res.status, code, `platform answered ${res.status} ${code}`, json)
+    }
+    return json
   }
 
   async sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome> {

@@ -7,6 +7,7 @@ import { workbenchServices } from './services/workbench'
 import { knowledgeServices } from './services/knowledge'
 import { assistantServices } from './services/assistant'
 import { trainingServices } from './services/training'
+import { recordingServices } from './services/recordings'
 import { AppStateSchema, SnapshotSchema, SessionStateSchema, TOPICS } from './state'
 import { SyncProblemSchema, SyncResolutionSchema } from '../sync/problems'
 
@@ -51,7 +52,8 @@ export const contract = {
   ...workbenchServices,
   ...knowledgeServices,
   ...assistantServices,
-  ...trainingServices
+  ...trainingServices,
+  ...recordingServices
 } as const satisfies Record<string, Record<string, MethodSpec>>
 
 export type Contract = typeof contract

@@ -1,0 +1,40 @@
+import type { Migration } from '../db/migrations'
+
+/**
+ * Call recordings: versions 56–59 (the upper part of the phone feature's 50–59).
+ * The audio itself is in sealed files under `<dataDir>/recordings/`; this table
+ * says which file belongs to which call, how far it is durable (next_seq), and
+ * where its upload stands. The caller's number is inside `sealed_meta`.
+ */
+export const recordingMigrations: Migration[] = [
+  {
+    version: 56,
+    name: 'call recordings',
+    up(db) {
+      db.exec(`
+        CREATE TABLE recordings (
+          id                    TEXT PRIMARY KEY,
+          call_id               TEXT NOT NULL UNIQUE,
+          file                  TEXT NOT NULL,
+          mime                  TEXT NOT NULL,
+          status                TEXT NOT NULL DEFAULT 'recording' CHECK (status IN ('recording', 'finalised', 'uploaded', 'rejected')),
+          agent                 TEXT,
+          started_at            INTEGER NOT NULL,
+          ended_at              INTEGER,
+          duration_ms           INTEGER,
+          next_seq              INTEGER NOT NULL DEFAULT 0,
+          bytes                 INTEGER NOT NULL DEFAULT 0,
+          sealed_meta           TEXT,
+          upload_key            TEXT UNIQUE,
+          platform_call_id      INTEGER,
+          platform_recording_id INTEGER,
+          problem               TEXT,
+          local_removed_at      INTEGER,
+          deleted_at            INTEGER
+        ) STRICT;
+        CREATE INDEX recordings_status ON recordings(status);
+        CREATE INDEX recordings_started ON recordings(started_at);
+      `)
+    }
+  }
+]

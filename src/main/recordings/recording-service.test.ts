@@ -1,0 +1,183 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DbClient } from '../db/client'
+import { openDatabase } from '../db/database'
+import { FieldCipher } from '../crypto/field-cipher'
+import { AuditLog } from '../audit'
+import { DomainBus } from '../features/bus'
+import { createMemoryLogger } from '../logging'
+import { parseConfig } from '../config/load-config'
+import type { FeatureContext } from '../features/feature'
+import { recordingMigrations } from './migrations'
+import { recordingOperations } from './db-operations'
+import { RecordingService, recordingsDir } from './recording-service'
+import { readSealed } from './sealed-file'
+import { fixWebmDuration, webmTiming } from './webm-duration'
+import { FIXTURE, fixtureChunks } from '../../../tests/fixtures/recording/fixture'
+
+const WEBM_MAGIC = Buffer.from('1a45dfa3', 'hex')
+
+const dirs: string[] = []
+const clients: DbClient[] = []
+afterEach(async () => {
+  for (const c of clients.splice(0)) await c.close()
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function tempDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-rec-'))
+  dirs.push(d)
+  return d
+}
+
+const ended = (callId: string) => ({
+  callId,
+  direction: 'inbound' as const,
+  remoteNumber: '13907751234',
+  actor: 'agent01',
+  startedAt: 1,
+  answeredAt: 2,
+  endedAt: 3,
+  holdMs: 0,
+  endedBy: 'remote' as const,
+  purpose: 'hotline' as const,
+  ticketId: null
+})
+
+/** The service with real SQLite, real files and the real cipher; the outbox and platform are recorders. */
+async function service(dir: string, key: Buffer, opts: { enabled?: boolean } = {}) {
+  const { client: db } = await DbClient.open(path.join(dir, 'desk.sqlite'))
+  clients.push(db)
+  const config = parseConfig({ profile: 'sandbox', dataDir: dir, recording: { enabled: opts.enabled ?? true, retentionDays: 7 } }, path.join(dir, 'config.json'))
+  const queued: { operation: string; entityKey: string | null; payload: unknown; key?: string }[] = []
+  const bus = new DomainBus()
+  const ctx = {
+    config,
+    log: createMemoryLogger(),
+    db,
+    cipher: new FieldCipher(key),
+    audit: new AuditLog(db),
+    bus,
+    hub: { get: () => ({ user: { username: 'agent01', roles: ['agent'] } }) },
+    outbox: {
+      enqueue: async (operation: string, entityKey: string | null, payload: unknown, _actor: string | null, key?: string) => {
+        queued.push({ operation, entityKey, payload, key })
+        return key ?? 'k'
+      }
+    },
+    platform: { call: async () => ({ ok: true }) }
+  } as unknown as Pick<FeatureContext, 'config' | 'log' | 'db' | 'cipher' | 'audit' | 'outbox' | 'bus' | 'platform' | 'hub'>
+  const svc = new RecordingService(ctx, { graceMs: 50 })
+  return { svc, db, bus, queued, ctx }
+}
+
+describe('recordings migration (real file)', () => {
+  it('stays in 56–59 and keeps a recording across a reopen; unknown statuses are refused', () => {
+    expect(recordingMigrations.every((m) => m.version >= 56 && m.version <= 59)).toBe(true)
+    const file = path.join(tempDir(), 'desk.sqlite')
+    const first = openDatabase(file).db
+    recordingOperations['rec.create'](first, { id: 'r1', callId: 'c1', file: 'r1.rec', mime: 'audio/webm', agent: 'agent01', startedAt: 10 })
+    recordingOperations['rec.chunkWritten'](first, { id: 'r1', seq: 0, bytes: 100 })
+    // A chunk out of turn does not move the durable mark.
+    recordingOperations['rec.chunkWritten'](first, { id: 'r1', seq: 5, bytes: 100 })
+    first.close()
+    const again = openDatabase(file).db
+    expect(recordingOperations['rec.byCall'](again, { callId: 'c1' })).toMatchObject({ id: 'r1', status: 'recording', nextSeq: 1, bytes: 100 })
+    expect(recordingOperations['rec.create'](again, { id: 'r2', callId: 'c1', file: 'r2.rec', mime: 'audio/webm', agent: null, startedAt: 11 }).id).toBe('r1')
+    expect(() => again.prepare("UPDATE recordings SET status = 'lost' WHERE id = 'r1'").run()).toThrow(/CHECK/)
+    again.close()
+  })
+})
+
+describe('WebM duration', () => {
+  it('writes the Duration MediaRecorder leaves out, from the last block, idempotently', () => {
+    expect(webmTiming(FIXTURE)?.durationMs).toBeGreaterThan(2900)
+    const fixed = fixWebmDuration(FIXTURE)
+    expect(fixed.durationMs).toBeGreaterThan(2900)
+    expect(fixed.durationMs).toBeLessThan(3600)
+    // The Duration element (0x4489, 8-byte float) is now in Info.
+    expect(fixed.webm.includes(Buffer.from([0x44, 0x89, 0x88]))).toBe(true)
+    expect(fixWebmDuration(fixed.webm).webm.equals(fixed.webm)).toBe(true)
+    expect(fixWebmDuration(Buffer.from('not webm')).durationMs).toBeNull()
+  })
+})
+
+describe('recording store', () => {
+  it('seals every chunk (no WebM on disk), survives a restart with a torn tail, finalises with a duration and queues one upload', async () => {
+    const dir = tempDir()
+    const key = crypto.randomBytes(32)
+    const a = await service(dir, key)
+    await a.svc.recover()
+    expect(await a.svc.begin('call-1', 1000, 'audio/webm;codecs=opus')).toEqual({ record: true })
+    const chunks = fixtureChunks()
+    await a.svc.chunk('call-1', 0, chunks[0]!)
+    await a.svc.chunk('call-1', 1, chunks[1]!)
+    // A resend of a chunk already durable is not written twice.
+    await a.svc.chunk('call-1', 1, chunks[1]!)
+    const row = (await a.db.call('rec.byCall', { callId: 'call-1' }))!
+    const file = path.join(recordingsDir(dir), row.file)
+    const onDisk = fs.readFileSync(file)
+    expect(onDisk.includes(WEBM_MAGIC)).toBe(false)
+    expect(onDisk.includes(Buffer.from('OpusHead'))).toBe(false)
+    expect(row.nextSeq).toBe(2)
+    a.svc.stop()
+    await a.db.close()
+    clients.splice(clients.indexOf(a.db), 1)
+
+    // Power cut mid-write: half a frame at the end.
+    fs.appendFileSync(file, Buffer.from([0, 0, 1, 0, 9, 9, 9]))
+    const b = await service(dir, key)
+    // The phone host goes on sending: the torn tail is cut and the next chunks appended.
+    await b.svc.chunk('call-1', 2, chunks[2]!)
+    await b.svc.chunk('call-1', 3, chunks[3]!)
+    const read = await readSealed(file, b.ctx.cipher)
+    expect(read.tornBytes).toBe(0)
+    expect(Buffer.concat(read.chunks).equals(FIXTURE)).toBe(true)
+
+    await b.svc.end('call-1')
+    b.bus.emit('call.ended', ended('call-1'))
+    await new Promise((r) => setTimeout(r, 100))
+    await b.svc.idle()
+    const done = (await b.db.call('rec.byCall', { callId: 'call-1' }))!
+    expect(done.status).toBe('finalised')
+    expect(done.durationMs).toBeGreaterThan(2900)
+    expect(b.svc.meta(done)).toMatchObject({ remoteNumber: '13907751234', direction: 'inbound' })
+    // The caller's number is sealed in the table too.
+    expect(JSON.stringify(done)).not.toContain('13907751234')
+    const final = (await readSealed(file, b.ctx.cipher)).chunks
+    expect(final).toHaveLength(1)
+    expect(webmTiming(final[0]!)?.durationMs).toBe(done.durationMs)
+    expect(fs.readFileSync(file).includes(WEBM_MAGIC)).toBe(false)
+    expect(b.queued).toEqual([{ operation: 'uploadRecording', entityKey: `recording:${done.id}`, payload: { body: { recording: done.id } }, key: `recording:${done.id}` }])
+    // Chunks after the end are not appended to a finished recording.
+    await b.svc.chunk('call-1', 4, chunks[0]!)
+    expect((await readSealed(file, b.ctx.cipher)).chunks).toHaveLength(1)
+  })
+
+  it('finalises at start a recording whose call ended while main was down', async () => {
+    const dir = tempDir()
+    const key = crypto.randomBytes(32)
+    const a = await service(dir, key)
+    await a.svc.begin('call-2', 1000, 'audio/webm;codecs=opus')
+    for (const [i, c] of fixtureChunks().slice(0, 2).entries()) await a.svc.chunk('call-2', i, c)
+    a.svc.stop()
+    await a.db.close()
+    clients.splice(clients.indexOf(a.db), 1)
+    const b = await service(dir, key)
+    await b.svc.recover()
+    b.svc.stop()
+    const row = (await b.db.call('rec.byCall', { callId: 'call-2' }))!
+    expect(row.status).toBe('finalised')
+    expect(row.durationMs).toBeGreaterThan(1000)
+    expect(b.queued).toHaveLength(1)
+  })
+
+  it('records nothing when recording is switched off', async () => {
+    const a = await service(tempDir(), crypto.randomBytes(32), { enabled: false })
+    expect(await a.svc.begin('call-3', 1, 'audio/webm')).toEqual({ record: false })
+    expect(await a.db.call('rec.byCall', { callId: 'call-3' })).toBeNull()
+  })
+})

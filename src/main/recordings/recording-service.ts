@@ -1,0 +1,276 @@
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { randomUUID } from 'node:crypto'
+import type { FeatureContext } from '../features/feature'
+import type { DomainEvents } from '../features/bus'
+import type { SessionUser } from '../ipc/dispatcher'
+import { DomainError } from '../ipc/dispatcher'
+import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
+import type { RecordingSummary } from '../../shared/ipc/services/recordings'
+import type { RecordingRow } from './db-operations'
+import { appendSealed, readSealed, repairSealed, replaceSealed } from './sealed-file'
+import { fixWebmDuration } from './webm-duration'
+
+/** What the upload needs to know about the call; sealed in the table (the citizen's number). */
+export interface RecordingMeta {
+  direction: 'inbound' | 'outbound'
+  remoteNumber: string
+  answeredAt: number | null
+  endedAt: number
+  purpose: DomainEvents['call.ended']['purpose']
+}
+
+/** The outbox operation a recording travels as (see recording-upload.ts). */
+export const UPLOAD_OPERATION = 'uploadRecording'
+export const uploadKeyOf = (id: string) => `recording:${id}`
+
+type Ctx = Pick<FeatureContext, 'config' | 'log' | 'db' | 'cipher' | 'audit' | 'outbox' | 'bus' | 'platform' | 'hub'>
+
+export interface RecordingServiceOptions {
+  /** How long to wait for the phone host's last chunk after the call ended before finalising anyway. */
+  graceMs?: number
+  now?: () => number
+}
+
+export const recordingsDir = (dataDir: string) => path.join(dataDir, 'recordings')
+
+/**
+ * Main's side of call recording. The phone host sends ~1 s chunks of Opus/WebM
+ * as they come; each is sealed (AES-GCM) and appended to the call's file with an
+ * fdatasync before it is acknowledged, so a crash loses at most the chunk in
+ * flight. When the call ends the chunks are joined, the WebM gets its Duration
+ * (so the player can seek), the file is rewritten sealed, and the upload is
+ * queued in the outbox (exactly once, across restarts).
+ */
+export class RecordingService {
+  private readonly dir: string
+  /** Appends per recording run one after another, in seq order. */
+  private readonly queues = new Map<string, Promise<unknown>>()
+  /** Files already checked for a torn tail in this process. */
+  private readonly repaired = new Set<string>()
+  private readonly phoneDone = new Set<string>()
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>()
+  private readonly now: () => number
+  private readonly offEnded: () => void
+  private retentionTimer: NodeJS.Timeout | null = null
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly opts: RecordingServiceOptions = {}
+  ) {
+    this.dir = recordingsDir(ctx.config.dataDir)
+    this.now = opts.now ?? Date.now
+    this.offEnded = ctx.bus.on('call.ended', (e) => void this.onCallEnded(e).catch((err: Error) => this.ctx.log.warn('recording: call end not recorded', { error: err.message })))
+  }
+
+  get enabled(): boolean {
+    return this.ctx.config.recording.enabled
+  }
+
+  /** At start: finish recordings whose call ended while main was down; queue finished ones not yet queued. */
+  async recover(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
+    // Finished but maybe not queued (a crash between the two): the outbox keeps one entry per key.
+    for (const row of await this.ctx.db.call('rec.list', { limit: 10_000 })) if (row.status === 'finalised') await this.queueUpload(row)
+    for (const row of await this.ctx.db.call('rec.open', {} as never)) await this.finalise(row.id)
+    await this.sweepRetention()
+    this.retentionTimer = setInterval(() => void this.sweepRetention().catch(() => undefined), 3600_000)
+    this.retentionTimer.unref?.()
+  }
+
+  stop(): void {
+    this.offEnded()
+    if (this.retentionTimer) clearInterval(this.retentionTimer)
+    for (const t of this.graceTimers.values()) clearTimeout(t)
+    this.graceTimers.clear()
+  }
+
+  /** Settles once every queued append and finalisation has run (tests, shutdown). */
+  async idle(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((p) => p.catch(() => undefined)))
+  }
+
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(id) ?? Promise.resolve()
+    const next = prev.catch(() => undefined).then(fn)
+    this.queues.set(id, next)
+    void next.finally(() => {
+      if (this.queues.get(id) === next) this.queues.delete(id)
+    }).catch(() => undefined)
+    return next
+  }
+
+  private file(row: Pick<RecordingRow, 'file'>): string {
+    return path.join(this.dir, row.file)
+  }
+
+  private user(): SessionUser | null {
+    return this.ctx.hub.get('session').user
+  }
+
+  // ───────────── from the phone host ─────────────
+
+  async begin(callId: string, startedAt: number, mime: string): Promise<{ record: boolean }> {
+    if (!this.enabled) return { record: false }
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
+    const id = randomUUID()
+    const row = await this.ctx.db.call('rec.create', { id, callId, file: `${id}.rec`, mime: mime.split(';')[0]!, agent: this.user()?.username ?? null, startedAt })
+    if (row.id === id) this.ctx.log.info('recording: started', { recording: id })
+    return { record: row.status === 'recording' }
+  }
+
+  async chunk(callId: string, seq: number, data: Buffer): Promise<void> {
+    const row = await this.ctx.db.call('rec.byCall', { callId })
+    if (!row || row.status !== 'recording') return
+    await this.serial(row.id, async () => {
+      const current = await this.ctx.db.call('rec.get', { id: row.id })
+      if (!current || current.status !== 'recording') return
+      // The phone host resends after a lost answer: a chunk already durable is not written twice.
+      if (seq < current.nextSeq) return
+      if (seq > current.nextSeq) this.ctx.log.warn('recording: chunks missing', { recording: row.id, expected: current.nextSeq, got: seq })
+      const file = this.file(row)
+      if (!this.repaired.has(file)) {
+        const read = await repairSealed(file, this.ctx.cipher)
+        if (read?.tornBytes) this.ctx.log.warn('recording: torn tail dropped', { recording: row.id, bytes: read.tornBytes })
+        this.repaired.add(file)
+      }
+      await appendSealed(file, this.ctx.cipher, data)
+      await this.ctx.db.call('rec.chunkWritten', { id: row.id, seq, bytes: data.length })
+    })
+  }
+
+  /** The recorder stopped (the call hung up in the phone host). */
+  async end(callId: string): Promise<void> {
+    const row = await this.ctx.db.call('rec.byCall', { callId })
+    if (!row) return
+    this.phoneDone.add(row.id)
+    await this.maybeFinalise(row)
+  }
+
+  private async onCallEnded(e: DomainEvents['call.ended']): Promise<void> {
+    const row = await this.ctx.db.call('rec.byCall', { callId: e.callId })
+    if (!row) return
+    const meta: RecordingMeta = { direction: e.direction, remoteNumber: e.remoteNumber, answeredAt: e.answeredAt, endedAt: e.endedAt, purpose: e.purpose }
+    await this.ctx.db.call('rec.setMeta', { id: row.id, sealedMeta: this.ctx.cipher.encryptText(JSON.stringify(meta)), endedAt: e.endedAt })
+    await this.maybeFinalise(row)
+  }
+
+  /** Finalise once both the last chunk and the call's facts are in; or after a grace period with what there is. */
+  private async maybeFinalise(row: RecordingRow): Promise<void> {
+    const current = await this.ctx.db.call('rec.get', { id: row.id })
+    if (!current || current.status !== 'recording') return
+    if (this.phoneDone.has(row.id) && current.sealedMeta) {
+      await this.finalise(row.id)
+      return
+    }
+    if (this.graceTimers.has(row.id)) return
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(row.id)
+      void this.finalise(row.id).catch((err: Error) => this.ctx.log.error('recording: not finalised', { recording: row.id, error: err.message }))
+    }, this.opts.graceMs ?? 5000)
+    timer.unref?.()
+    this.graceTimers.set(row.id, timer)
+  }
+
+  /** Joins the chunks, writes the WebM Duration, rewrites the file sealed, and queues the upload. */
+  finalise(id: string): Promise<void> {
+    return this.serial(id, async () => {
+      const t = this.graceTimers.get(id)
+      if (t) clearTimeout(t)
+      this.graceTimers.delete(id)
+      this.phoneDone.delete(id)
+      const row = await this.ctx.db.call('rec.get', { id })
+      if (!row || row.status !== 'recording') return
+      let plain: Buffer
+      try {
+        plain = Buffer.concat((await readSealed(this.file(row), this.ctx.cipher)).chunks)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+        plain = Buffer.alloc(0)
+      }
+      const fixed = fixWebmDuration(plain)
+      if (plain.length) await replaceSealed(this.file(row), this.ctx.cipher, fixed.webm)
+      await this.ctx.db.call('rec.finalised', { id, durationMs: fixed.durationMs, bytes: fixed.webm.length, endedAt: this.now(), uploadKey: uploadKeyOf(id) })
+      this.ctx.log.info('recording: finalised', { recording: id, bytes: fixed.webm.length, durationMs: fixed.durationMs })
+      const done = await this.ctx.db.call('rec.get', { id })
+      if (done && plain.length) await this.queueUpload(done)
+      else if (done) await this.ctx.db.call('rec.rejected', { id, problem: '录音为空，未上传 (the recording is empty; not uploaded)' })
+    })
+  }
+
+  private async queueUpload(row: RecordingRow): Promise<void> {
+    await this.ctx.outbox.enqueue(UPLOAD_OPERATION, uploadKeyOf(row.id), { body: { recording: row.id } }, row.agent, row.uploadKey ?? uploadKeyOf(row.id))
+  }
+
+  // ───────────── for the UI ─────────────
+
+  async list(user: SessionUser, limit: number): Promise<RecordingSummary[]> {
+    const rows = await this.ctx.db.call('rec.list', { limit })
+    const mayContact = maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
+    return rows.map((r) => {
+      const meta = this.meta(r)
+      return {
+        id: r.id,
+        callId: r.callId,
+        direction: meta?.direction ?? null,
+        remoteNumber: meta ? (mayContact ? meta.remoteNumber : maskPhone(meta.remoteNumber)) : null,
+        agent: r.agent,
+        startedAt: r.startedAt,
+        endedAt: r.endedAt,
+        durationMs: r.durationMs,
+        bytes: r.bytes,
+        status: r.status,
+        problem: r.problem,
+        platformRecordingId: r.platformRecordingId,
+        local: r.localRemovedAt === null
+      }
+    })
+  }
+
+  meta(row: RecordingRow): RecordingMeta | null {
+    if (!row.sealedMeta) return null
+    return JSON.parse(this.ctx.cipher.decryptText(row.sealedMeta)) as RecordingMeta
+  }
+
+  /** The finished recording, decrypted, for playback; audited. */
+  async audio(user: SessionUser, id: string): Promise<{ contentType: string; data: Buffer; durationMs: number | null }> {
+    const row = await this.ctx.db.call('rec.get', { id })
+    if (!row || row.deletedAt !== null) throw new DomainError('conflict', '录音不存在或已删除', 'the recording does not exist or was deleted')
+    if (row.status === 'recording') throw new DomainError('conflict', '通话尚未结束，录音还不能回放', 'the call is still going: the recording cannot be played yet')
+    if (row.localRemovedAt !== null) throw new DomainError('conflict', '本机录音已按保留期限清理，请在平台调阅', 'the local copy was removed after its retention period; play it on the platform')
+    const { chunks } = await readSealed(this.file(row), this.ctx.cipher)
+    await this.ctx.audit.record(user.username, 'recording.play', `recording:${id}`, { callId: row.callId })
+    return { contentType: row.mime, data: Buffer.concat(chunks), durationMs: row.durationMs }
+  }
+
+  /** Admin: removes the local file and the platform's copy; audited. */
+  async remove(user: SessionUser, id: string): Promise<void> {
+    const row = await this.ctx.db.call('rec.get', { id })
+    if (!row || row.deletedAt !== null) throw new DomainError('conflict', '录音不存在或已删除', 'the recording does not exist or was deleted')
+    if (row.status === 'recording') throw new DomainError('conflict', '通话尚未结束，录音不能删除', 'the call is still going: the recording cannot be deleted yet')
+    if (row.platformRecordingId !== null) {
+      try {
+        await this.ctx.platform.call('deleteRecording', { params: { id: row.platformRecordingId }, idempotencyKey: `recording-delete:${id}` })
+      } catch (err) {
+        const status = (err as { status?: number }).status
+        // Already gone on the platform is what we wanted; anything else keeps the local copy.
+        if (status !== 404) throw new DomainError('unavailable', '平台删除录音失败，本机录音未删除，请稍后重试', `the platform did not delete the recording (${(err as Error).message}); the local copy is kept`)
+      }
+    }
+    await fs.rm(this.file(row), { force: true })
+    await this.ctx.db.call('rec.deleted', { id, at: this.now() })
+    await this.ctx.audit.record(user.username, 'recording.delete', `recording:${id}`, { callId: row.callId, platformRecordingId: row.platformRecordingId })
+  }
+
+  /** Removes local copies of uploaded recordings past the retention period (the platform keeps its own). */
+  async sweepRetention(): Promise<number> {
+    const days = this.ctx.config.recording.retentionDays
+    const rows = await this.ctx.db.call('rec.expired', { before: this.now() - days * 86_400_000 })
+    for (const row of rows) {
+      await fs.rm(this.file(row), { force: true })
+      await this.ctx.db.call('rec.localRemoved', { id: row.id, at: this.now() })
+    }
+    if (rows.length) this.ctx.log.info('recording: local copies past retention removed', { count: rows.length, days })
+    return rows.length
+  }
+}

@@ -1,0 +1,97 @@
+import path from 'node:path'
+import type { FieldCipher } from '../crypto/field-cipher'
+import type { DbClient } from '../db/client'
+import type { OutboxEntry } from '../db/outbox-operations'
+import { PlatformError, type PlatformGateway } from '../platform/gateway'
+import type { SendOutcome } from '../sync/sync-worker'
+import type { Call } from '../../shared/api/calls'
+import type { RecordingMeta } from './recording-service'
+import { readSealed } from './sealed-file'
+
+/**
+ * Sends one queued recording to the platform, as the sync worker's sender for
+ * `uploadRecording` entries. The outbox row holds only the local recording id;
+ * the audio stays in its sealed file until this moment (an outbox row is JSON in
+ * SQLite, no place for megabytes). Three platform requests, each with a key
+ * derived from the entry's idempotency key, so a retry after a lost answer or a
+ * restart replays instead of duplicating: register the call, upload the audio
+ * for it, close the call record with its times and the recording.
+ */
+export interface RecordingUploaderDeps {
+  db: DbClient
+  cipher: FieldCipher
+  gateway: PlatformGateway
+  token: () => string | null
+  dir: string
+  /** The hotline number calls are dialled on (the platform's dialledNumber). */
+  hotline?: string
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const digits = (n: string) => (/^\+?\d{3,20}$/.test(n) ? n : null)
+
+export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: OutboxEntry) => Promise<SendOutcome> {
+  return async (entry) => {
+    const id = (entry.payload as { body?: { recording?: string } } | null)?.body?.recording
+    if (!id) return { kind: 'reject', error: { message_zh: '上传录音的请求缺少录音编号', message_en: 'the upload names no recording' } }
+    const row = await deps.db.call('rec.get', { id })
+    // Deleted by an admin before it was sent: nothing left to send.
+    if (!row || row.deletedAt !== null) return { kind: 'ok', response: { skipped: 'deleted' } }
+    if (row.status === 'uploaded') return { kind: 'ok', response: { recordingId: row.platformRecordingId, callId: row.platformCallId } }
+    const reject = async (zh: string, en: string, body?: unknown): Promise<SendOutcome> => {
+      await deps.db.call('rec.rejected', { id, problem: `${zh} (${en})` })
+      return { kind: 'reject', error: { message_zh: zh, message_en: en, body } }
+    }
+    if (!deps.gateway.upload) return reject('当前平台适配器不支持上传录音，录音保留在本机', 'this platform adapter cannot upload recordings; the recording is kept locally')
+    const meta: RecordingMeta | null = row.sealedMeta ? (JSON.parse(deps.cipher.decryptText(row.sealedMeta)) as RecordingMeta) : null
+    const hotline = deps.hotline ?? '12345'
+    const remote = (meta && digits(meta.remoteNumber)) ?? null
+    const inbound = (meta?.direction ?? 'inbound') === 'inbound'
+    const key = entry.idempotencyKey
+    const token = deps.token()
+    try {
+      const { chunks } = await readSealed(path.join(deps.dir, row.file), deps.cipher)
+      const audio = Buffer.concat(chunks)
+      const call = (await deps.gateway.call(
+        'createCall',
+        {
+          body: {
+            direction: inbound ? 'inbound' : 'outbound',
+            // A caller who withheld the number is recorded as such, not dropped.
+            callerNumber: inbound ? (remote ?? '000') : hotline,
+            dialledNumber: inbound ? hotline : (remote ?? '000'),
+            queue: null,
+            queuedAt: iso(row.startedAt)
+          },
+          idempotencyKey: `${key}:call`
+        },
+        token
+      )) as Call
+      const rec = (await deps.gateway.upload('uploadRecording', { query: { callId: call.id }, body: audio, contentType: row.mime, idempotencyKey: `${key}:audio` }, token)) as { id: number }
+      await deps.gateway.call(
+        'updateCall',
+        {
+          params: { id: call.id },
+          body: {
+            status: 'ended',
+            answeredAt: iso(meta?.answeredAt ?? row.startedAt),
+            endedAt: iso(meta?.endedAt ?? row.endedAt ?? row.startedAt),
+            result: 'answered',
+            recordingId: rec.id
+          },
+          idempotencyKey: `${key}:end`
+        },
+        token
+      )
+      await deps.db.call('rec.uploaded', { id, platformCallId: call.id, platformRecordingId: rec.id })
+      return { kind: 'ok', response: { recordingId: rec.id, callId: call.id } }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject('本机录音文件丢失，无法上传', 'the local recording file is missing; cannot upload')
+      if (!(err instanceof PlatformError)) return { kind: 'retry', reason: 'offline', error: { message: (err as Error).message } }
+      if (err.status === 0) return { kind: 'retry', reason: 'offline', error: { message: err.message } }
+      if (err.status >= 500 || [401, 408, 429].includes(err.status)) return { kind: 'retry', reason: 'degraded', error: { status: err.status, body: err.body } }
+      const body = err.body as { message_zh?: string; message_en?: string } | undefined
+      return reject(`平台拒收录音：${body?.message_zh ?? err.code}，录音保留在本机`, `the platform refused the recording: ${body?.message_en ?? err.code}; it is kept locally`, err.body)
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseConfig } from '../config/load-config'
+import { createCore, type Core } from '../core'
+import { createMemoryLogger } from '../logging'
+import type { Result } from '../../shared/result'
+import type { RecordingSummary } from '../../shared/ipc/services/recordings'
+import { client, login, until } from '../../../tests/platform/support'
+import { FIXTURE, fixtureChunks } from '../../../tests/fixtures/recording/fixture'
+import { createRecordingUploader } from './recording-upload'
+import { HttpPlatformGateway, routeOfOperation } from '../platform/http-gateway'
+import { recordingsDir } from './recording-service'
+
+/**
+ * Call recording end to end in main, in the sandbox core with its embedded
+ * reference platform over HTTP: the phone host's chunks through the IPC
+ * dispatcher, the call's end on the bus, the upload through the outbox exactly
+ * once, playback and delete by role, a refusal that keeps the file.
+ */
+let dir: string
+let core: Core
+
+const call = async <T>(caller: 'ui' | 'phone', service: string, method: string, args: unknown) => (await core.dispatcher.handle(caller, service, method, args)) as Result<T>
+async function value<T>(caller: 'ui' | 'phone', service: string, method: string, args: unknown): Promise<T> {
+  const r = await call<T>(caller, service, method, args)
+  if (!r.ok) throw new Error(`${service}.${method}: ${JSON.stringify(r.error)}`)
+  return r.value
+}
+async function as(username: string) {
+  if (core.session.currentUser()) await core.session.logout()
+  await core.session.login(username, 'sandbox')
+}
+async function recordCall(callId: string, number: string, mimeType = 'audio/webm;codecs=opus') {
+  expect(await value('phone', 'recordings', 'begin', { callId, startedAt: Date.now() - 4000, mimeType })).toEqual({ record: true })
+  for (const [seq, c] of fixtureChunks().entries()) await value('phone', 'recordings', 'chunk', { callId, seq, data: c.toString('base64') })
+  await value('phone', 'recordings', 'end', { callId, durationMs: 3200 })
+  core.bus.emit('call.ended', {
+    callId,
+    direction: 'inbound',
+    remoteNumber: number,
+    actor: 'agent01',
+    startedAt: Date.now() - 5000,
+    answeredAt: Date.now() - 4000,
+    endedAt: Date.now(),
+    holdMs: 0,
+    endedBy: 'remote',
+    purpose: 'hotline',
+    ticketId: null
+  })
+}
+const rows = () => {
+  const raw = new Database(path.join(dir, 'data', 'desk.sqlite'), { readonly: true })
+  try {
+    return raw.prepare('SELECT id, call_id AS callId, status, platform_recording_id AS platformRecordingId, problem, file FROM recordings').all() as {
+      id: string
+      callId: string
+      status: string
+      platformRecordingId: number | null
+      problem: string | null
+      file: string
+    }[]
+  } finally {
+    raw.close()
+  }
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-recf-'))
+  const config = parseConfig({ profile: 'sandbox', dataDir: path.join(dir, 'data') }, path.join(dir, 'config.json'))
+  core = await createCore(config, { kind: 'test', version: '0.0.0-test', log: createMemoryLogger() })
+  await as('agent01')
+}, 60_000)
+afterAll(async () => {
+  await core?.stop()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('call recordings with the reference platform', () => {
+  it('uploads a finished recording through the outbox exactly once, with its call', async () => {
+    await recordCall('rec-call-1', '13907750001')
+    const row = await until(async () => rows().find((r) => r.callId === 'rec-call-1' && r.status === 'uploaded'), 20_000)
+    const base = core.platformUrl
+    const lead = await login(base, 'lead01')
+    const calls = await client(base, lead)('GET', '/api/v1/calls?callerNumber=13907750001')
+    const items = (calls.body as { items: { id: number; recordingId: number | null; status: string; result: string | null }[] }).items
+    expect(items).toHaveLength(1)
+    expect(items[0]).toMatchObject({ recordingId: row.platformRecordingId, status: 'ended', result: 'answered' })
+    const audio = await fetch(`${base}/api/v1/recordings/${row.platformRecordingId}/audio`, { headers: { authorization: `Bearer ${lead}` } })
+    const bytes = Buffer.from(await audio.arrayBuffer())
+    expect(audio.headers.get('content-type')).toMatch(/audio\/webm/)
+    expect(bytes.subarray(0, 4).toString('hex')).toBe('1a45dfa3')
+    expect(bytes.length).toBeGreaterThan(FIXTURE.length)
+
+    // The answer was lost after the platform stored it (crash before the local mark): sending again replays.
+    const raw = new Database(path.join(dir, 'data', 'desk.sqlite'))
+    raw.prepare("UPDATE recordings SET status = 'finalised' WHERE id = ?").run(row.id)
+    raw.close()
+    const send = createRecordingUploader({
+      db: core.db,
+      cipher: core.cipher,
+      gateway: new HttpPlatformGateway(base, routeOfOperation),
+      token: () => core.session.bearer(),
+      dir: recordingsDir(path.join(dir, 'data'))
+    })
+    const again = await send({ seq: 0, idempotencyKey: `recording:${row.id}`, operation: 'uploadRecording', entityKey: null, payload: { body: { recording: row.id } }, attempts: 1, status: 'pending', nextAttemptAt: 0, createdAt: 0, lastError: null, actor: null } as never)
+    expect(again).toMatchObject({ kind: 'ok', response: { recordingId: row.platformRecordingId } })
+    const after = (await client(base, lead)('GET', '/api/v1/calls?callerNumber=13907750001')).body as { items: unknown[] }
+    expect(after.items).toHaveLength(1)
+  }, 40_000)
+
+  it('refuses agents playback and listing in main; a team lead plays it (audited); only an admin deletes it', async () => {
+    await as('agent01')
+    const refused = await call('ui', 'recordings', 'audio', { id: rows()[0]!.id })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await call('ui', 'recordings', 'list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+
+    await as('lead01')
+    const list = await value<{ items: RecordingSummary[] }>('ui', 'recordings', 'list', {})
+    const item = list.items.find((i) => i.callId === 'rec-call-1')!
+    expect(item).toMatchObject({ status: 'uploaded', direction: 'inbound', local: true })
+    expect(item.durationMs).toBeGreaterThan(2900)
+    const played = await value<{ data: string; contentType: string; durationMs: number }>('ui', 'recordings', 'audio', { id: item.id })
+    expect(played.contentType).toBe('audio/webm')
+    expect(Buffer.from(played.data, 'base64').subarray(0, 4).toString('hex')).toBe('1a45dfa3')
+    expect(await call('ui', 'recordings', 'remove', { id: item.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    const audit = await core.db.call('audit.recent', { limit: 20 })
+    expect(audit.find((a) => a.action === 'recording.play' && a.actor === 'lead01' && a.subject === `recording:${item.id}`)).toBeTruthy()
+
+    await as('admin01')
+    const file = path.join(recordingsDir(path.join(dir, 'data')), rows().find((r) => r.id === item.id)!.file)
+    expect(fs.existsSync(file)).toBe(true)
+    await value('ui', 'recordings', 'remove', { id: item.id })
+    expect(fs.existsSync(file)).toBe(false)
+    const lead = await login(core.platformUrl, 'lead01')
+    expect((await client(core.platformUrl, lead)('GET', `/api/v1/recordings/${item.platformRecordingId}`)).status).toBe(404)
+    expect((await value<{ items: RecordingSummary[] }>('ui', 'recordings', 'list', {})).items.find((i) => i.id === item.id)).toBeUndefined()
+    expect((await core.db.call('audit.recent', { limit: 20 })).find((a) => a.action === 'recording.delete' && a.actor === 'admin01')).toBeTruthy()
+  }, 40_000)
+
+  it('keeps the file and says why when the platform refuses the upload', async () => {
+    await as('agent01')
+    await recordCall('rec-call-2', '13907750002', 'audio/x-matroska')
+    const row = await until(async () => rows().find((r) => r.callId === 'rec-call-2' && r.status === 'rejected'), 20_000)
+    expect(row.problem).toMatch(/^平台拒收录音/)
+    expect(fs.existsSync(path.join(recordingsDir(path.join(dir, 'data')), row.file))).toBe(true)
+    const problems = await value<{ items: { operation: string }[] }>('ui', 'sync', 'problems', {})
+    expect(problems.items.some((p) => p.operation === 'uploadRecording')).toBe(true)
+  }, 40_000)
+})

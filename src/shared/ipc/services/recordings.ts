@@ -1,0 +1,81 @@
+import { z } from 'zod'
+import { method, NoArgs, type ServiceGroup } from '../method'
+import type { Role } from '../../roles'
+
+/** Who may listen to a call recording: the platform's downloadRecording roles (agents may not). */
+export const RECORDING_PLAY_ROLES: readonly Role[] = ['team_lead', 'qa', 'trainer', 'admin']
+/** Who may delete one: the platform's deleteRecording role. */
+export const RECORDING_DELETE_ROLES: readonly Role[] = ['admin']
+
+/** A chunk from the phone host: ~1 s of Opus, base64; far below this cap. */
+export const MAX_CHUNK_BASE64 = 2 * 1024 * 1024
+
+const callId = z.string().min(1).max(64)
+
+export const RecordingStatusSchema = z.enum(['recording', 'finalised', 'uploaded', 'rejected'])
+export type RecordingStatus = z.infer<typeof RecordingStatusSchema>
+
+export const RecordingSummarySchema = z.object({
+  id: z.string(),
+  callId: z.string(),
+  direction: z.enum(['inbound', 'outbound']).nullable(),
+  /** The citizen's number, masked for roles that may not see it. */
+  remoteNumber: z.string().nullable(),
+  agent: z.string().nullable(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable(),
+  durationMs: z.number().nullable(),
+  bytes: z.number(),
+  status: RecordingStatusSchema,
+  /** Why the platform refused the upload (Chinese first), when it did. */
+  problem: z.string().nullable(),
+  platformRecordingId: z.number().nullable(),
+  /** False once retention removed the local copy (the platform keeps its own). */
+  local: z.boolean()
+})
+export type RecordingSummary = z.infer<typeof RecordingSummarySchema>
+
+/** Call recording (issue 4): the phone host records, main seals and uploads, permitted roles play and delete. */
+export const recordingServices = {
+  recordings: {
+    // ── from the phone host ──
+    /** A call was answered: should it be recorded (config switch), and open its file. */
+    begin: method({
+      caller: 'phone',
+      session: false,
+      args: z.strictObject({ callId, startedAt: z.number(), mimeType: z.string().max(64) }),
+      result: z.object({ record: z.boolean() })
+    }),
+    /** The next chunk of a call's recording, in order (seq from 0); a repeated seq is ignored. */
+    chunk: method({
+      caller: 'phone',
+      session: false,
+      args: z.strictObject({ callId, seq: z.number().int().min(0), data: z.string().max(MAX_CHUNK_BASE64) }),
+      result: z.null()
+    }),
+    /** The recorder stopped (hang-up): finalise and queue the upload. */
+    end: method({ caller: 'phone', session: false, args: z.strictObject({ callId, durationMs: z.number().min(0).nullable() }), result: z.null() }),
+
+    // ── for the UI ──
+    /** 录音 list, newest first. */
+    list: method({
+      caller: 'ui',
+      session: true,
+      roles: RECORDING_PLAY_ROLES,
+      args: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
+      result: z.object({ items: z.array(RecordingSummarySchema) })
+    }),
+    /** The finished recording's audio (WebM/Opus, base64) for the player; every playback is audited. */
+    audio: method({
+      caller: 'ui',
+      session: true,
+      roles: RECORDING_PLAY_ROLES,
+      args: z.strictObject({ id: z.string().min(1).max(64) }),
+      result: z.object({ contentType: z.string(), data: z.string(), bytes: z.number(), durationMs: z.number().nullable() })
+    }),
+    /** Delete the local copy and the platform's (admin only, audited). */
+    remove: method({ caller: 'ui', session: true, roles: RECORDING_DELETE_ROLES, args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.null() }),
+    /** Whether calls are being recorded (the config switch), for the UI's hint. */
+    settings: method({ caller: 'ui', session: true, args: NoArgs, result: z.object({ enabled: z.boolean(), retentionDays: z.number() }) })
+  }
+} as const satisfies ServiceGroup
