@@ -6,9 +6,10 @@ import workbench from './features/workbench'
 import knowledge from './features/knowledge'
 import assistant from './features/assistant'
 import training from './features/training'
+import recordings from './features/recordings'
 
 // Each feature keeps its own text (features/*.ts) under its own top-level keys.
-const features = [phone, workbench, knowledge, assistant, training]
+const features = [phone, workbench, knowledge, assistant, training, recordings]
 
 /** zh-CN first, English second (the client's requirement). */
 export const i18n = createI18n({

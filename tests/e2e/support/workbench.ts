@@ -4,6 +4,13 @@ import WebSocket from 'ws'
 
 /** Calls one UI method over a second bridge connection (what another window of the same session would do). */
 export async function bridgeCall<T>(uiUrl: string, service: string, method: string, args: unknown = {}): Promise<T> {
+  const result = await bridgeResult<T>(uiUrl, service, method, args)
+  assert.ok(result.ok, `${service}.${method}: ${JSON.stringify(result.error)}`)
+  return result.value as T
+}
+
+/** The same call, answered as it came: `{ok, value}` or `{ok: false, error}` (for refusals a test expects). */
+export async function bridgeResult<T>(uiUrl: string, service: string, method: string, args: unknown = {}): Promise<{ ok: boolean; value?: T; error?: { code: string; message: string } }> {
   const u = new URL(uiUrl)
   const token = u.pathname.split('/')[1]
   const ws = new WebSocket(`ws://${u.host}/${token}/bridge`)
@@ -12,15 +19,13 @@ export async function bridgeCall<T>(uiUrl: string, service: string, method: stri
     ws.once('error', reject)
   })
   try {
-    const result = await new Promise<{ ok: boolean; value?: T; error?: unknown }>((resolve) => {
+    return await new Promise((resolve) => {
       ws.on('message', (data) => {
-        const msg = JSON.parse(String(data)) as { type: string; id?: number; result?: { ok: boolean; value?: T } }
+        const msg = JSON.parse(String(data)) as { type: string; id?: number; result?: { ok: boolean; value?: T; error?: { code: string; message: string } } }
         if (msg.type === 'result' && msg.id === 1) resolve(msg.result!)
       })
       ws.send(JSON.stringify({ id: 1, service, method, args }))
     })
-    assert.ok(result.ok, `${service}.${method}: ${JSON.stringify(result.error)}`)
-    return result.value as T
   } finally {
     ws.close()
   }
