@@ -3,6 +3,8 @@ import { DomainError, type SessionUser } from '../ipc/dispatcher'
 import { open } from '../sync/sealed-outbox'
 import { draftToTicketRequest } from '../../shared/workbench/ticket-request'
 import type { Ticket } from '../../shared/api/tickets'
+import { receiptFor, type ReceiptPlan } from '../../shared/workbench/receipt'
+import { maskPhone } from '../../shared/api/masking'
 import type { DraftStore } from './drafts'
 
 /** What the work list shows of a ticket that may not have reached the platform yet. */
@@ -14,6 +16,8 @@ export interface SubmissionSummary {
   categoryId: string
   department: string | null
   handling: string
+  /** The 受理回执 SMS to send once the platform has numbered the ticket (absent in summaries written before it existed). */
+  receipt?: ReceiptPlan | null
 }
 
 /**
@@ -21,7 +25,9 @@ export interface SubmissionSummary {
  * review, dispatch to a lead and co-handling departments with a deadline from
  * the urgency), is one createTicket change in the outbox, keyed by the draft's
  * id, so a double click, a crash or an outage still files it exactly once.
- * When the platform has numbered it, 'ticket.submitted' goes on the bus.
+ * When the platform has numbered it, 'ticket.submitted' goes on the bus and,
+ * if the agent left 短信告知 ticked, the receipt SMS goes into the outbox under
+ * a key derived from the draft's, so it too is sent exactly once.
  */
 export class Submissions {
   private timer: NodeJS.Timeout | null = null
@@ -32,10 +38,10 @@ export class Submissions {
     private readonly drafts: DraftStore
   ) {}
 
-  async submit(user: SessionUser, draftId: string): Promise<{ idempotencyKey: string; queuedAt: number }> {
+  async submit(user: SessionUser, draftId: string): Promise<{ idempotencyKey: string; queuedAt: number; receiptTo: string | null }> {
     const row = await this.ctx.db.call('wb.draft.get', { id: draftId })
     if (!row || row.owner !== user.username) throw new DomainError('bad_request', '找不到这份草稿', 'No such draft')
-    if (row.status === 'submitted') return { idempotencyKey: draftId, queuedAt: row.updatedAt }
+    if (row.status === 'submitted') return { idempotencyKey: draftId, queuedAt: row.updatedAt, receiptTo: null }
     if (row.status !== 'open') throw new DomainError('conflict', '这份草稿已放弃', 'This draft was discarded')
     const fields = this.drafts.open(row.sealed)
     const now = Date.now()
@@ -57,13 +63,14 @@ export class Submissions {
       content: body.content,
       categoryId: body.categoryId,
       department: body.dispatch?.departments[0]?.departmentId ?? null,
-      handling: body.handlingMode
+      handling: body.handlingMode,
+      receipt: receiptFor(fields)
     }
     await this.ctx.db.call('wb.submission.add', { key, owner: user.username, draftId, callId: row.callId, sealed: this.ctx.cipher.encryptText(JSON.stringify(summary)), at: now })
     await this.drafts.close(user, draftId, 'submitted', key)
     await this.ctx.audit.record(user.username, 'ticket.submit', `draft:${draftId}`, { handling: body.handlingMode, callId: row.callId })
     this.kick()
-    return { idempotencyKey: key, queuedAt: now }
+    return { idempotencyKey: key, queuedAt: now, receiptTo: summary.receipt ? maskPhone(summary.receipt.phone) : null }
   }
 
   start(): void {
@@ -82,6 +89,12 @@ export class Submissions {
     this.timer.unref?.()
   }
 
+  private async enqueueReceipt(key: string, owner: string, ticket: Ticket, plan: ReceiptPlan): Promise<void> {
+    const body = { templateId: plan.templateId, phone: plan.phone, variables: { number: ticket.number, days: String(plan.days) }, ticketId: ticket.id }
+    await this.ctx.outbox.enqueue('sendSms', `sms:ticket:${ticket.id}`, { body }, owner, `receipt:${key}`)
+    await this.ctx.audit.record(owner, 'sms.receipt_queued', `ticket:${ticket.id}`, { templateId: plan.templateId })
+  }
+
   private async resolve(): Promise<void> {
     if (this.resolving) return
     this.resolving = true
@@ -94,8 +107,10 @@ export class Submissions {
           continue
         }
         const ticket = open(this.ctx.cipher, done.response) as Ticket
-        await this.ctx.db.call('wb.submission.resolve', { key: s.idempotencyKey, ticketId: ticket.id, ticketNumber: ticket.number })
         const summary = JSON.parse(this.ctx.cipher.decryptText(s.sealed)) as SubmissionSummary
+        // Queued before the submission is marked resolved: a crash in between re-enqueues the same key, which the outbox keeps once.
+        if (summary.receipt) await this.enqueueReceipt(s.idempotencyKey, s.owner, ticket, summary.receipt)
+        await this.ctx.db.call('wb.submission.resolve', { key: s.idempotencyKey, ticketId: ticket.id, ticketNumber: ticket.number })
         this.ctx.bus.emit('ticket.submitted', {
           ticketId: String(ticket.id),
           callId: s.callId,

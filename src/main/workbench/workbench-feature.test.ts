@@ -100,11 +100,21 @@ describe('workbench feature', () => {
         coDepartments: [co!.id]
       }
     })
-    const first = await value<{ idempotencyKey: string }>('tickets', 'submit', { draftId: id })
+    const first = await value<{ idempotencyKey: string; receiptTo: string | null }>('tickets', 'submit', { draftId: id })
+    expect(first.receiptTo).toBe('139****1234')
     const again = await value<{ idempotencyKey: string }>('tickets', 'submit', { draftId: id })
     expect(again.idempotencyKey).toBe(first.idempotencyKey)
     const event = await until(async () => submitted.find((e) => e.callId === 'call-2'))
     const ticket = await core.platform.call('getTicket', { params: { id: Number(event.ticketId) } })
+    // The 受理回执 SMS follows through the outbox once the ticket is numbered, exactly once.
+    const receipts = await until(async () => {
+      const page = await core.platform.call('listSmsMessages', { query: { ticketId: ticket.id, limit: 10 } })
+      return page.items.length ? page.items : undefined
+    })
+    expect(receipts).toHaveLength(1)
+    expect(receipts[0]!.phone).toBe('13907751234')
+    expect(receipts[0]!.text).toContain(ticket.number)
+    expect(receipts[0]!.text).toContain('3个工作日')
     expect(ticket.content).toBe(long)
     expect(ticket.status).toBe('dispatched')
     expect(ticket.departments.map((d) => [d.departmentId, d.role])).toEqual([
@@ -118,6 +128,32 @@ describe('workbench feature', () => {
     expect(mine.drafts.some((r) => r.draftId === id)).toBe(false)
     const platformList = await core.platform.call('listTickets', { query: { createdBy: 'agent01', limit: 200 } })
     expect(platformList.items.filter((t) => t.title === ticket.title && t.id === ticket.id)).toHaveLength(1)
+  })
+
+  it('sends no receipt when the box is unticked, for a landline, or for an anonymous caller', async () => {
+    const ref = await value<IntakeReference>('intakeRef', 'get', {})
+    const leaf = ref.categories.find((c) => c.level === 3)!
+    const l2 = ref.categories.find((c) => c.id === leaf.parentId)!
+    const base = {
+      ticketType: 'consult',
+      categoryPath: [l2.parentId, l2.id, leaf.id],
+      content: '咨询办理居住证需要哪些材料。',
+      areaPath: [ref.areas[0]!.name],
+      handling: 'review'
+    }
+    const cases: DraftFieldsInput[] = [
+      { ...base, callerNumber: '13907750001', smsReceipt: false },
+      { ...base, callerNumber: '07752830000' },
+      { ...base, callerNumber: '', anonymous: true }
+    ]
+    for (const fields of cases) {
+      const id = crypto.randomUUID()
+      await value('drafts', 'save', { id, callId: `no-receipt-${id}`, rev: 1, fields })
+      expect((await value<{ receiptTo: string | null }>('tickets', 'submit', { draftId: id })).receiptTo).toBeNull()
+      const event = await until(async () => submitted.find((e) => e.callId === `no-receipt-${id}`))
+      const page = await core.platform.call('listSmsMessages', { query: { ticketId: Number(event.ticketId), limit: 10 } })
+      expect(page.items).toEqual([])
+    }
   })
 
   it('shows caller history from the cache at once after one platform refresh, with 30-day repeat flag', async () => {

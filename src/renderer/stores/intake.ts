@@ -44,6 +44,8 @@ export const useIntakeStore = defineStore('intake', () => {
   const coDepartments = ref<string[]>([])
   /** 交办意见 */
   const note = ref('')
+  /** 短信告知: send the citizen a receipt with the ticket number. */
+  const smsReceipt = ref(true)
   /** The earlier ticket this one continues. */
   const relatedTicketId = ref<number | null>(null)
 
@@ -77,6 +79,7 @@ export const useIntakeStore = defineStore('intake', () => {
     handling.value = 'dispatch'
     coDepartments.value = []
     note.value = ''
+    smsReceipt.value = true
     relatedTicketId.value = null
   }
 
@@ -100,6 +103,7 @@ export const useIntakeStore = defineStore('intake', () => {
     handling,
     coDepartments,
     note,
+    smsReceipt,
     relatedTicketId,
     applySuggestion,
     citeArticle,

@@ -43,6 +43,8 @@ export const DraftFieldsSchema = z.strictObject({
   note: free(2000).default(''),
   /** Knowledge articles cited into the reply, with the version cited. */
   citations: z.array(z.strictObject({ articleId: z.string().max(40), version: z.number().int().nonnegative(), title: z.string().max(400) })).max(20).default([]),
+  /** 短信告知: text the citizen the ticket number once the platform has numbered it (receipt.ts). */
+  smsReceipt: z.boolean().default(true),
   /** The earlier ticket this one continues (screen pop "继续"). */
   relatedTicketId: z.number().int().positive().nullable().default(null)
 })

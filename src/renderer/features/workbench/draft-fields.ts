@@ -22,6 +22,7 @@ export function fieldsOf(s: IntakeStore): DraftFieldsInput {
     coDepartments: [...s.coDepartments],
     note: s.note,
     citations: s.citations.map((c) => ({ ...c })),
+    smsReceipt: s.smsReceipt,
     relatedTicketId: s.relatedTicketId
   }
 }
@@ -43,5 +44,6 @@ export function applyFields(s: IntakeStore, f: DraftFields): void {
   s.coDepartments = [...f.coDepartments]
   s.note = f.note
   s.citations = f.citations.map((c) => ({ ...c }))
+  s.smsReceipt = f.smsReceipt
   s.relatedTicketId = f.relatedTicketId
 }

@@ -51,6 +51,8 @@ export default {
         required: '必填',
         incomplete: '工单信息不完整，请按提示修改',
         submitted: '工单已提交，正在同步到平台',
+        submittedWithReceipt: '工单已提交，正在同步到平台；编号生成后将向 {number} 发送受理回执短信',
+        smsReceipt: '短信告知',
         restored: '已恢复未提交的草稿',
         continuing: '续办工单 {number}'
       },
@@ -83,6 +85,8 @@ export default {
         title: '工单详情',
         departments: '承办单位',
         timeline: '办理过程',
+        sms: '短信记录',
+        noSms: '未发送短信',
         reply: '答复'
       },
       lock: {
@@ -145,6 +149,8 @@ export default {
         required: 'Required',
         incomplete: 'The ticket is incomplete: see the fields',
         submitted: 'Ticket submitted; syncing to the platform',
+        submittedWithReceipt: 'Ticket submitted; syncing to the platform. A receipt SMS goes to {number} once it is numbered',
+        smsReceipt: 'SMS receipt',
         restored: 'Unsubmitted draft restored',
         continuing: 'Continuing ticket {number}'
       },
@@ -177,6 +183,8 @@ export default {
         title: 'Ticket',
         departments: 'Departments',
         timeline: 'Timeline',
+        sms: 'SMS',
+        noSms: 'No SMS sent',
         reply: 'Reply'
       },
       lock: {

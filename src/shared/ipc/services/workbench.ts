@@ -94,7 +94,8 @@ export const workbenchServices = {
       session: true,
       roles: DESK,
       args: z.strictObject({ draftId: DraftId }),
-      result: z.object({ idempotencyKey: z.string(), queuedAt: z.number() })
+      /** receiptTo: the (masked) number the 受理回执 SMS will go to once the ticket is numbered, or null. */
+      result: z.object({ idempotencyKey: z.string(), queuedAt: z.number(), receiptTo: z.string().nullable() })
     }),
     get: method({ caller: 'ui', session: true, roles: READERS, args: z.strictObject({ id: z.number().int().positive() }), result: TicketSchema })
   },
