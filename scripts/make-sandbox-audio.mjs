@@ -9,9 +9,10 @@ import path from 'node:path'
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dir = path.join(root, 'resources/sandbox')
-const { scenarios } = JSON.parse(fs.readFileSync(path.join(dir, 'scenarios.json'), 'utf8'))
+const { scenarios, callee } = JSON.parse(fs.readFileSync(path.join(dir, 'scenarios.json'), 'utf8'))
 const raw = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'voice-')), 'raw.wav')
-for (const s of scenarios)
+// The scenarios' callers, then the citizen who answers the agent's callbacks.
+for (const s of [...scenarios, ...(callee ? [callee] : [])])
   for (const line of s.lines) {
     execFileSync('espeak-ng', ['-v', 'cmn', '-s', '185', '-p', '45', '-w', raw, line.text])
     // 16 kHz mono Vorbis: telephone-band speech at ~30 kB per line; a short tail of silence between lines.

@@ -11,8 +11,9 @@ const dir = path.join(root, 'resources/sandbox')
 describe('sandbox scenarios (resources/sandbox)', () => {
   const file = ScenarioFileSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'scenarios.json'), 'utf8')))
 
-  it('every line has its audio file, non-trivial in size', () => {
-    for (const s of file.scenarios)
+  it('every line has its audio file, non-trivial in size, the callback callee included', () => {
+    expect(file.callee?.lines.length).toBeGreaterThan(0)
+    for (const s of [...file.scenarios, file.callee!])
       for (const l of s.lines) {
         const p = path.join(dir, 'audio', l.file)
         expect(fs.existsSync(p), p).toBe(true)

@@ -134,9 +134,9 @@ describe('workbench feature', () => {
     const ref = await value<IntakeReference>('intakeRef', 'get', {})
     const leaf = ref.categories.find((c) => c.level === 3)!
     const l2 = ref.categories.find((c) => c.id === leaf.parentId)!
-    const base = {
+    const base: DraftFieldsInput = {
       ticketType: 'consult',
-      categoryPath: [l2.parentId, l2.id, leaf.id],
+      categoryPath: [l2.parentId!, l2.id, leaf.id],
       content: '咨询办理居住证需要哪些材料。',
       areaPath: [ref.areas[0]!.name],
       handling: 'review'

@@ -68,6 +68,37 @@ describe('loopback SIP switch (sandbox calls without a server)', () => {
     await citizen.stop()
   })
 
+  it("hands an agent's call to an unregistered number to onUnknownUser, and the answerer's Contact carries ACK and BYE", async () => {
+    const sw = new LoopbackSipSwitch()
+    let answered: Invitation | null = null
+    const asked: string[] = []
+    sw.onUnknownUser = async (user) => {
+      asked.push(user)
+      if (user === 'nobody') return null
+      const callee = ua(sw, user, (i) => {
+        answered = i
+        void i.accept()
+      })
+      await callee.start()
+      return (callee as unknown as { transport: LoopbackTransport }).transport
+    }
+    const agent = ua(sw, '8001')
+    await agent.start()
+    const call = new Inviter(agent, UserAgent.makeURI('sip:13907751234@sandbox.invalid')!)
+    await call.invite()
+    await until(() => call.state === SessionState.Established)
+    expect(asked).toEqual(['13907751234'])
+    await call.bye()
+    await until(() => answered!.state === SessionState.Terminated)
+
+    const nowhere = new Inviter(agent, UserAgent.makeURI('sip:nobody@sandbox.invalid')!)
+    let status = 0
+    await nowhere.invite({ requestDelegate: { onReject: (r) => (status = r.message.statusCode ?? 0) } })
+    await until(() => nowhere.state === SessionState.Terminated)
+    expect(status).toBe(404)
+    await agent.stop()
+  })
+
   it('drops garbage without breaking the next call', async () => {
     const sw = new LoopbackSipSwitch()
     let rang = 0

@@ -9,7 +9,9 @@ import type { Logger } from 'sip.js/lib/core'
  * stateless proxy would, and no more:
  * - REGISTER is answered 200 OK and remembers who the user is;
  * - a request goes to the user agent whose AOR or Contact user is in its
- *   Request-URI (sip.js accepts either), or gets 404;
+ *   Request-URI (sip.js accepts either); an INVITE for a user nobody has
+ *   registered goes to `onUnknownUser` if set (the sandbox answers the agent's
+ *   outbound calls with a simulated citizen), otherwise it gets 404;
  * - a response goes back along the top Via branch of its request.
  * Messages are strings, exactly as on a WebSocket, delivered asynchronously.
  */
@@ -18,6 +20,8 @@ export class LoopbackSipSwitch {
   private readonly byBranch = new Map<string, LoopbackTransport>()
   /** Every message that passed, newest last (bounded): what a trainer's trace or a test looks at. */
   readonly trace: { from: string; startLine: string }[] = []
+  /** Creates a user agent for a dialled user nobody registered; resolves to its transport, or null for 404. */
+  onUnknownUser: ((user: string) => Promise<LoopbackTransport | null>) | null = null
 
   attach(t: LoopbackTransport): void {
     if (t.name) this.byUser.set(t.name, t)
@@ -39,6 +43,8 @@ export class LoopbackSipSwitch {
     this.trace.push({ from: from.name ?? '?', startLine: head.startLine })
     if (this.trace.length > 500) this.trace.splice(0, this.trace.length - 500)
     if (head.kind === 'response') {
+      // The answerer's Contact is where the caller sends ACK and BYE.
+      if (head.contactUser && head.status < 300) this.byUser.set(head.contactUser, from)
       const back = head.branch ? this.byBranch.get(head.branch) : undefined
       if (back) back.deliver(message)
       if (head.branch && head.status >= 200 && head.cseqMethod !== 'INVITE') this.byBranch.delete(head.branch)
@@ -53,6 +59,14 @@ export class LoopbackSipSwitch {
       return
     }
     const target = head.ruriUser ? this.byUser.get(head.ruriUser) : undefined
+    if (!target && head.method === 'INVITE' && head.ruriUser && this.onUnknownUser) {
+      const user = head.ruriUser
+      this.onUnknownUser(user).then(
+        (t) => (t ? t.deliver(message) : from.deliver(reply(message, 404, 'Not Found'))),
+        () => from.deliver(reply(message, 480, 'Temporarily Unavailable'))
+      )
+      return
+    }
     if (!target) {
       if (head.method !== 'ACK') from.deliver(reply(message, 404, 'Not Found'))
       return
@@ -157,6 +171,7 @@ interface ResponseHead {
   status: number
   cseqMethod: string
   branch: string | null
+  contactUser: string | null
 }
 
 function headerValues(message: string, names: string[]): string[] {
@@ -179,7 +194,7 @@ function parseHead(message: string): RequestHead | ResponseHead | null {
   const status = startLine.match(/^SIP\/2\.0 (\d{3})/)
   if (status) {
     const cseq = headerValues(message, ['cseq'])[0]?.split(/\s+/)[1] ?? ''
-    return { kind: 'response', startLine, status: Number(status[1]), cseqMethod: cseq, branch }
+    return { kind: 'response', startLine, status: Number(status[1]), cseqMethod: cseq, branch, contactUser: userOf(headerValues(message, ['contact', 'm'])[0]) }
   }
   const req = startLine.match(/^([A-Z]+) (\S+) SIP\/2\.0$/)
   if (!req) return null

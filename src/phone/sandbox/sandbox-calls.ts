@@ -4,6 +4,7 @@ import { SANDBOX_SIP_DOMAIN } from '../../shared/sandbox/agent-user'
 import { desk, transport } from '../bridge'
 import { LoopbackSipSwitch, LoopbackTransport } from './loopback-sip'
 import { startSimulatedCitizen, type SimulatedCitizen } from './simulated-citizen'
+import { startSimulatedCallee } from './simulated-callee'
 
 /**
  * The training sandbox inside the phone host: the agent's account on
@@ -12,7 +13,9 @@ import { startSimulatedCitizen, type SimulatedCitizen } from './simulated-citize
  * files are bundled with the page (Vite assets), so no server is needed.
  */
 const audioUrls = import.meta.glob('../../../resources/sandbox/audio/*', { query: '?url', import: 'default', eager: true }) as Record<string, string>
-const scenarios = ScenarioFileSchema.parse(scenarioJson).scenarios
+const scenarioFile = ScenarioFileSchema.parse(scenarioJson)
+const scenarios = scenarioFile.scenarios
+const audioUrl = (file: string) => audioUrls[`../../../resources/sandbox/audio/${file}`] ?? `missing:${file}`
 
 export const sandboxSwitch = new LoopbackSipSwitch()
 
@@ -29,7 +32,35 @@ export function sandboxTransportFor(account: { server: string; aor: string }) {
   return { transportConstructor: LoopbackTransport, transportOptions: { switch: sandboxSwitch, name } }
 }
 
+/**
+ * The agent's outbound calls in the sandbox (回访 callbacks, or any number) are
+ * answered by the scenario file's callee, so a callback is practised with a
+ * real call and the citizen's voice. Only numbers are answered; a registered
+ * user (the agent, a calling citizen) is reached as usual.
+ */
+function answerOutboundCalls(): void {
+  const callee = scenarioFile.callee
+  if (!callee) return
+  sandboxSwitch.onUnknownUser = async (user) => {
+    if (!/^\+?\d{3,20}$/.test(user)) return null
+    return startSimulatedCallee({
+      sw: sandboxSwitch,
+      domain: SANDBOX_SIP_DOMAIN,
+      number: user,
+      callee,
+      audioUrl,
+      onEvent: (e) => {
+        // For a trainer's console and the e2e test: what the citizen's phone showed and heard.
+        const w = window as unknown as { __sandboxCallee?: { events: typeof e[] } }
+        ;(w.__sandboxCallee ??= { events: [] }).events.push(e)
+        if (e.type === 'ringing') console.info(`sandbox callee ${e.number} rings; caller shown as ${e.presented}`)
+      }
+    })
+  }
+}
+
 export function startSandboxCalls(): void {
+  answerOutboundCalls()
   const live = new Map<string, SimulatedCitizen>()
   const report = (attemptId: string, event: Parameters<typeof desk.training.citizenEvent>[0]['event']) => void desk.training.citizenEvent({ attemptId, event })
 
@@ -52,7 +83,7 @@ export function startSandboxCalls(): void {
       domain: SANDBOX_SIP_DOMAIN,
       agentUser: command.agentUser,
       scenario,
-      audioUrl: (file) => audioUrls[`../../../resources/sandbox/audio/${file}`] ?? `missing:${file}`,
+      audioUrl,
       onEvent: (e) => {
         if (e.type === 'ringing') return // reported below, with the call's SIP Call-ID
         if (e.type === 'ended') live.delete(command.attemptId)

@@ -1,6 +1,7 @@
 import { Inviter, SessionState, UserAgent, Web } from 'sip.js'
 import type { Scenario } from '../../shared/sandbox/scenario'
 import { LoopbackTransport, type LoopbackSipSwitch } from './loopback-sip'
+import { loadVoice } from './voice-lines'
 
 /**
  * A simulated citizen for the training sandbox: its own sip.js user agent on the
@@ -41,17 +42,7 @@ export interface SimulatedCitizen {
 }
 
 export async function startSimulatedCitizen(o: SimulatedCitizenOptions): Promise<SimulatedCitizen> {
-  const audio = new AudioContext()
-  await audio.resume().catch(() => undefined)
-  // Fetch and decode every line before ringing: no gap in the citizen's speech later.
-  const buffers = await Promise.all(
-    o.scenario.lines.map(async (l) => {
-      const res = await fetch(o.audioUrl(l.file))
-      if (!res.ok) throw new Error(`模拟来电音频缺失：${l.file} (sandbox audio missing, HTTP ${res.status})`)
-      return audio.decodeAudioData(await res.arrayBuffer())
-    })
-  )
-  const voice = audio.createMediaStreamDestination()
+  const voice = await loadVoice(o.scenario.lines, o.audioUrl)
   const user = o.scenario.caller.number
   const ua = new UserAgent({
     uri: UserAgent.makeURI(`sip:${user}@${o.domain}`),
@@ -66,9 +57,7 @@ export async function startSimulatedCitizen(o: SimulatedCitizenOptions): Promise
   if (!target) throw new Error(`坐席号码无效：${o.agentUser} (bad agent user)`)
   const inviter = new Inviter(ua, target, { sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } })
 
-  let spoken = 0
   let ended = false
-  let analyser: AnalyserNode | null = null
   let hangupBy: 'agent' | 'citizen' = 'agent'
   const timers: ReturnType<typeof setTimeout>[] = []
   const finish = (by: 'agent' | 'citizen' | 'rejected' | 'failed', detail?: string) => {
@@ -77,37 +66,29 @@ export async function startSimulatedCitizen(o: SimulatedCitizenOptions): Promise
     for (const t of timers) clearTimeout(t)
     o.onEvent({ type: 'ended', by, detail })
     void ua.stop().catch(() => undefined)
-    void audio.close().catch(() => undefined)
+    voice.close()
   }
 
-  const speak = (index: number) => {
-    if (ended || inviter.state !== SessionState.Established) return
-    if (index >= buffers.length) {
-      o.onEvent({ type: 'finished-speaking' })
-      timers.push(setTimeout(() => void hangup('citizen'), o.lingerMs ?? 120_000))
-      return
-    }
-    const src = audio.createBufferSource()
-    src.buffer = buffers[index]!
-    src.connect(voice)
-    src.onended = () => {
-      spoken = index + 1
-      timers.push(setTimeout(() => speak(index + 1), o.scenario.lines[index + 1]?.pauseMs ?? 0))
-    }
-    o.onEvent({ type: 'line', index, text: o.scenario.lines[index]!.text })
-    src.start()
-  }
-
+  const live = () => !ended && inviter.state === SessionState.Established
   inviter.stateChange.addListener((state) => {
     if (state === SessionState.Established) {
       o.onEvent({ type: 'answered' })
-      const sdh = inviter.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined
-      const remote = sdh?.remoteMediaStream
-      if (remote && remote.getAudioTracks().length) {
-        analyser = audio.createAnalyser()
-        audio.createMediaStreamSource(remote).connect(analyser)
-      }
-      timers.push(setTimeout(() => speak(0), 600)) // "喂，你好" comes a beat after the agent picks up
+      voice.listen((inviter.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined)?.remoteMediaStream)
+      // "喂，你好" comes a beat after the agent picks up.
+      timers.push(
+        setTimeout(
+          () =>
+            voice.speak({
+              live,
+              onLine: (index, text) => o.onEvent({ type: 'line', index, text }),
+              onDone: () => {
+                o.onEvent({ type: 'finished-speaking' })
+                timers.push(setTimeout(() => void hangup('citizen'), o.lingerMs ?? 120_000))
+              }
+            }),
+          600
+        )
+      )
     }
     if (state === SessionState.Terminated) finish(hangupBy)
   })
@@ -134,14 +115,7 @@ export async function startSimulatedCitizen(o: SimulatedCitizenOptions): Promise
   return {
     callId: inviter.request.callId,
     hangup: () => hangup('citizen'),
-    heardLevel() {
-      if (!analyser) return 0
-      const data = new Float32Array(analyser.fftSize)
-      analyser.getFloatTimeDomainData(data)
-      let sum = 0
-      for (const v of data) sum += v * v
-      return Math.sqrt(sum / data.length)
-    },
-    spoken: () => spoken
+    heardLevel: () => voice.heardLevel(),
+    spoken: () => voice.spoken()
   }
 }

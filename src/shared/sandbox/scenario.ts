@@ -14,6 +14,8 @@ export const ScenarioLineSchema = z.strictObject({
   pauseMs: z.number().int().min(0).max(60_000).default(800)
 })
 
+export type ScenarioLine = z.infer<typeof ScenarioLineSchema>
+
 export const ScenarioSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{1,64}$/),
   title: z.string().min(1).max(100),
@@ -27,8 +29,20 @@ export const ScenarioSchema = z.strictObject({
 })
 export type Scenario = z.infer<typeof ScenarioSchema>
 
+/**
+ * The citizen who picks up when the agent dials out in the sandbox (a 回访
+ * callback, or any number): it rings for a while, answers and speaks its lines,
+ * so callbacks are practised with a real call and real audio too.
+ */
+export const CalleeSchema = z.strictObject({
+  /** How long the phone rings before the citizen picks up (ms). */
+  answerAfterMs: z.number().int().min(0).max(30_000).default(2000),
+  lines: z.array(ScenarioLineSchema).min(1).max(20)
+})
+export type Callee = z.infer<typeof CalleeSchema>
+
 export const ScenarioFileSchema = z
-  .strictObject({ version: z.literal(1), scenarios: z.array(ScenarioSchema).min(1) })
+  .strictObject({ version: z.literal(1), scenarios: z.array(ScenarioSchema).min(1), callee: CalleeSchema.optional() })
   .superRefine((f, ctx) => {
     const seen = new Set<string>()
     for (const [i, s] of f.scenarios.entries()) {
