@@ -64,7 +64,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(now),
-    training: { active: null },
+    training: { active: null, callee: null, scored: 0 },
     notices: []
   })
   const notify = (level: 'info' | 'warning' | 'error', message: string) => {

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './support/browser'
-import { startHost, type RunningHost } from './support/host'
+import { platformUrlOf, startHost, type RunningHost } from './support/host'
 import { client, login, ticketBody, until } from '../platform/support'
 
 /**
@@ -14,17 +12,6 @@ import { client, login, ticketBody, until } from '../platform/support'
  * an article into the reply, records a callback result that syncs to the platform, and texts the citizen
  * with the delivery status shown.
  */
-
-/** The embedded platform's URL, from the host's own log (the core logs it when it starts). */
-function platformUrlOf(host: RunningHost): string {
-  const file = path.join(host.dataDir, 'logs', 'host.jsonl')
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.includes('core started')) continue
-    const url = (JSON.parse(line) as { platformUrl?: string }).platformUrl
-    if (url) return url
-  }
-  throw new Error('platform URL not found in the host log')
-}
 
 async function signIn(page: Page, url: string): Promise<void> {
   await page.goto(url)

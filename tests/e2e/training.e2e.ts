@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from './support/browser'
-import { startHost, type RunningHost } from './support/host'
-import { bridgeCall, contentBox, signIn } from './support/workbench'
+import type { Page } from 'playwright-core'
+import type { RunningHost } from './support/host'
+import { bridgeCall, fileDispatchedTicket, openDesk, type Desk } from './support/workbench'
 import type { Attempt } from '../../src/shared/ipc/services/training'
 import type { Snapshot } from '../../src/shared/ipc/state'
 
@@ -17,21 +16,15 @@ import type { Snapshot } from '../../src/shared/ipc/state'
  * files and dispatches the ticket and hangs up; the attempt is scored from it.
  */
 describe('training sandbox: a simulated citizen calls', () => {
+  let desk: Desk
   let host: RunningHost
-  let browser: Browser
   let page: Page
 
   before(async () => {
-    host = await startHost()
-    browser = await launchChromium()
-    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-    await page.goto(host.url)
-    await signIn(page)
+    desk = await openDesk()
+    ;({ host, page } = desk)
   })
-  after(async () => {
-    await browser?.close()
-    await host?.stop()
-  })
+  after(() => desk?.close())
 
   it('rings the agent, carries the citizen voice both ways, and scores the attempt', async () => {
     await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
@@ -66,21 +59,15 @@ describe('training sandbox: a simulated citizen calls', () => {
     await page.screenshot({ path: '/tmp/training-call-intake.png', fullPage: true })
 
     // The agent files the ticket for this call while the citizen is on the line: category, words, area, department.
-    await page.getByTestId('ticket-type').getByText('求助').click()
-    const category = page.getByTestId('category').locator('input').first()
-    await category.click()
-    await category.pressSequentially('拖欠工资')
-    await page.locator('.el-cascader__suggestion-item').filter({ hasText: '拖欠工资' }).first().click()
-    await contentBox(page).fill('来电人反映玉州区城北一建筑工地包工头拖欠三个月工资共一万二千元，临近春节，请求协调支付。')
-    const area = page.getByTestId('area').locator('input').first()
-    await area.click()
-    await area.pressSequentially('yzq')
-    await page.locator('.el-cascader__suggestion-item').filter({ hasText: '玉州区' }).first().click()
-    await page.getByTestId('lead-department').click()
-    await page.locator('.wb-lead-popper .el-select-dropdown__item').filter({ hasText: '市人力资源和社会保障局' }).click()
-    await page.screenshot({ path: '/tmp/training-call-ticket.png', fullPage: true })
-    await page.getByTestId('submit-ticket').click()
-    await page.getByText('工单已提交').waitFor()
+    await fileDispatchedTicket(page, {
+      type: '求助',
+      category: '拖欠工资',
+      content: '来电人反映玉州区城北一建筑工地包工头拖欠三个月工资共一万二千元，临近春节，请求协调支付。',
+      areaQuery: 'yzq',
+      area: '玉州区',
+      department: '市人力资源和社会保障局',
+      beforeSubmit: () => page.screenshot({ path: '/tmp/training-call-ticket.png', fullPage: true }).then(() => undefined)
+    })
 
     // The agent hangs up; the attempt ends as closed by the agent and is scored from the ticket.
     await page.getByRole('button', { name: '挂断', exact: true }).click()
@@ -97,9 +84,7 @@ describe('training sandbox: a simulated citizen calls', () => {
     assert.equal(attempt!.ticket?.category, '劳动和社会保障/劳动关系/拖欠工资')
     assert.equal(attempt!.ticket?.department, 'rsj')
     assert.equal(attempt!.score!.total, 100, JSON.stringify(attempt!.score))
-    // The ticket can be scored after the panel last loaded: a fresh view shows the final debrief.
-    await page.reload()
-    await page.getByRole('tab', { name: '培训' }).click()
+    // The ticket can be scored after the hang-up: the open list follows the scoring without a reload.
     await page.getByTestId('training-attempts').getByText('承办部门正确', { exact: false }).waitFor({ timeout: 15_000 })
     await page.screenshot({ path: '/tmp/training-attempt.png', fullPage: true })
   })

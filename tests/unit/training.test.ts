@@ -96,6 +96,21 @@ describe('training sandbox: simulated calls', () => {
     expect(core.hub.get('training').active!.status).toBe('ended')
   })
 
+  it("shows a practice callback live: the masked number, the caller ID the citizen saw, what they said; refuses the window's forgeries", async () => {
+    value(await call('training', 'calleeEvent', { event: { type: 'ringing', number: '18977561234', presented: '12345' } }, 'phone'))
+    expect(core.hub.get('training').callee).toMatchObject({ number: '189****1234', presented: '12345', status: 'ringing' })
+    value(await call('training', 'calleeEvent', { event: { type: 'answered', number: '18977561234' } }, 'phone'))
+    value(await call('training', 'calleeEvent', { event: { type: 'line', number: '18977561234', index: 0, text: '喂，你好，哪位？' } }, 'phone'))
+    value(await call('training', 'calleeEvent', { event: { type: 'ended', number: '18977561234', by: 'agent' } }, 'phone'))
+    const callee = core.hub.get('training').callee!
+    expect(callee.status).toBe('ended')
+    expect(callee.lines.map((l) => l.text)).toEqual(['喂，你好，哪位？'])
+    expect(callee.endedBy).toBe('agent')
+    // Only the phone host reports it, and only numbers are numbers.
+    expect((await call('training', 'calleeEvent', { event: { type: 'answered', number: '18977561234' } }, 'ui')).ok).toBe(false)
+    expect((await call('training', 'calleeEvent', { event: { type: 'ringing', number: '<script>', presented: 'x' } }, 'phone')).ok).toBe(false)
+  })
+
   it('shows agents only their own attempts; trainers see everyone', async () => {
     await core.session.logout()
     await core.session.login('agent02', 'sandbox')

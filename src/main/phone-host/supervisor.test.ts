@@ -13,7 +13,7 @@ function setup() {
     connectivity: { platform: 'offline', detail: '', since: 0 },
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(0),
-    training: { active: null },
+    training: { active: null, callee: null, scored: 0 },
     notices: []
   })
   const restarts: number[] = []

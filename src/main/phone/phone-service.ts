@@ -1,4 +1,4 @@
-import { SANDBOX_SIP_DOMAIN, sandboxAgentUser } from '../../shared/sandbox/agent-user'
+import { SANDBOX_CALLER_ID, SANDBOX_SIP_DOMAIN, sandboxAgentUser } from '../../shared/sandbox/agent-user'
 import type { FeatureContext } from '../features/feature'
 import type { DomainEvents } from '../features/bus'
 import {
@@ -186,7 +186,9 @@ export class PhoneService {
   /** What a callback presents: the 12345 number, asserted by the trusted network (P-Asserted-Identity) and shown in From. */
   callbackCallerId(): CallerId | undefined {
     const sip = this.ctx.config.sip
-    return sip ? { pAssertedIdentity: `<sip:${sip.callerId}@${sip.domain}>`, fromDisplay: sip.callerId } : undefined
+    if (sip) return { pAssertedIdentity: `<sip:${sip.callerId}@${sip.domain}>`, fromDisplay: sip.callerId }
+    // The sandbox's switch has no trunk, but a practice callback presents the hotline's number just the same.
+    return this.ctx.config.profile === 'sandbox' ? { pAssertedIdentity: `<sip:${SANDBOX_CALLER_ID}@${SANDBOX_SIP_DOMAIN}>`, fromDisplay: SANDBOX_CALLER_ID } : undefined
   }
 
   /** The platform's malicious-number list, normalised the way incoming numbers are. */

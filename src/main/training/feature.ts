@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import scenarioJson from '../../../resources/sandbox/scenarios.json'
 import type { Feature, FeatureContext } from '../features/feature'
-import type { trainingServices, Attempt, CitizenEventMessage } from '../../shared/ipc/services/training'
+import type { trainingServices, Attempt, CitizenEventMessage, CalleeEventSchema } from '../../shared/ipc/services/training'
+import type { z } from 'zod'
+import { maskPhone } from '../../shared/api/masking'
 import { ScenarioFileSchema, type Scenario } from '../../shared/sandbox/scenario'
 import { sandboxAgentUser } from '../../shared/sandbox/agent-user'
 import { scoreAttempt } from '../../shared/training/scoring'
@@ -31,9 +33,28 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
   const sandbox = config.profile === 'sandbox'
   let giveUp: ReturnType<typeof setTimeout> | null = null
 
+  /** The practice callback, shown live in the 培训 tab; a new ring starts a new one. */
+  const onCalleeEvent = (e: z.infer<typeof CalleeEventSchema>) => {
+    if (!sandbox) return
+    const cur = hub.get('training').callee
+    const number = maskPhone(e.number)
+    if (e.type === 'ringing') {
+      hub.set('training', { ...hub.get('training'), callee: { number, presented: e.presented, status: 'ringing', lines: [], endedBy: null } })
+      return
+    }
+    if (!cur || cur.number !== number) return
+    const next =
+      e.type === 'answered'
+        ? { ...cur, status: 'talking' as const }
+        : e.type === 'line'
+          ? { ...cur, lines: [...cur.lines, { index: e.index, text: e.text, at: Date.now() }].slice(-50) }
+          : { ...cur, status: 'ended' as const, endedBy: e.by }
+    hub.set('training', { ...hub.get('training'), callee: next })
+  }
+
   const setActive = (patch: Partial<NonNullable<ReturnType<typeof hub.get<'training'>>['active']>> | null) => {
     const cur = hub.get('training').active
-    hub.set('training', { active: cur && patch ? { ...cur, ...patch } : null })
+    hub.set('training', { ...hub.get('training'), active: cur && patch ? { ...cur, ...patch } : null })
   }
 
   const toAttempt = (r: AttemptRow): Attempt => ({
@@ -94,6 +115,8 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
       ticket: row.ticket_id || row.ticket_category ? { category: row.ticket_category, department: row.ticket_department } : null
     }, await departmentName())
     await db.call('training.update', { id, patch: { score: JSON.stringify(score) } })
+    const state = hub.get('training')
+    hub.set('training', { ...state, scored: state.scored + 1 })
   }
 
   async function onCitizenEvent(attemptId: string, e: CitizenEventMessage): Promise<void> {
@@ -170,7 +193,7 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
           if (hub.get('phoneHost').status !== 'alive') throw new DomainError('unavailable', '话机尚未就绪，稍后再试', 'The phone is not ready yet')
           const id = randomUUID()
           await db.call('training.insert', { id, scenarioId: scenario.id, trainee: user!.username, startedAt: Date.now() })
-          hub.set('training', { active: { attemptId: id, scenarioId: scenario.id, title: scenario.title, status: 'preparing', lines: [], endedBy: null, detail: null } })
+          hub.set('training', { ...hub.get('training'), active: { attemptId: id, scenarioId: scenario.id, title: scenario.title, status: 'preparing', lines: [], endedBy: null, detail: null } })
           ctx.sendPhoneCommand({ type: 'simulate-call', attemptId: id, scenarioId: scenario.id, agentUser: sandboxAgentUser(user!) })
           if (giveUp) clearTimeout(giveUp)
           giveUp = setTimeout(() => void onCitizenEvent(id, { type: 'ended', by: 'failed', detail: '超时未完成 (timed out)' }), ATTEMPT_GIVE_UP_MS)
@@ -190,6 +213,10 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
         },
         citizenEvent: async (args) => {
           await onCitizenEvent(args.attemptId, args.event)
+          return null
+        },
+        calleeEvent: async (args) => {
+          onCalleeEvent(args.event)
           return null
         }
       }

@@ -49,12 +49,8 @@ function answerOutboundCalls(): void {
       number: user,
       callee,
       audioUrl,
-      onEvent: (e) => {
-        // For a trainer's console and the e2e test: what the citizen's phone showed and heard.
-        const w = window as unknown as { __sandboxCallee?: { events: typeof e[] } }
-        ;(w.__sandboxCallee ??= { events: [] }).events.push(e)
-        if (e.type === 'ringing') console.info(`sandbox callee ${e.number} rings; caller shown as ${e.presented}`)
-      }
+      // Main shows the practice callback live in the 培训 tab (what the citizen's phone showed, what they said).
+      onEvent: (event) => void desk.training.calleeEvent({ event })
     })
   }
 }

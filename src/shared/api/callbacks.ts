@@ -8,6 +8,15 @@ import { SatisfactionSchema } from './calls'
  * two hours apart.
  */
 export const CALLBACK_MAX_ATTEMPTS = 3
+/** A due callback should be made within this long (回访时限); after it the task is overdue. */
+export const CALLBACK_WITHIN_HOURS = 24
+
+/** 已到期 from the due time, 已超期 once CALLBACK_WITHIN_HOURS more have passed; finished tasks get no mark. */
+export function callbackDueMark(task: { status: string; dueAt: string }, now: number): 'due' | 'overdue' | null {
+  const due = Date.parse(task.dueAt)
+  if (task.status !== 'pending' || !(due <= now)) return null
+  return now - due > CALLBACK_WITHIN_HOURS * 3600_000 ? 'overdue' : 'due'
+}
 export const CallbackTaskSchema = z.object({
   id: z.number().int(),
   ticketId: z.number().int(),

@@ -98,7 +98,22 @@ export const TrainingStateSchema = z.object({
       endedBy: z.enum(['agent', 'citizen', 'rejected', 'failed']).nullable(),
       detail: z.string().nullable()
     })
+    .nullable(),
+  /** The latest practice callback: the agent dialled out and the sandbox's simulated citizen answered. */
+  callee: z
+    .object({
+      /** The dialled number, masked: practice needs no full number on screen. */
+      number: z.string(),
+      /** What the citizen's phone showed as the caller (the 12345 number for a callback). */
+      presented: z.string(),
+      status: z.enum(['ringing', 'talking', 'ended']),
+      lines: z.array(z.object({ index: z.number().int(), text: z.string(), at: z.number() })),
+      endedBy: z.enum(['agent', 'citizen']).nullable()
+    })
     .nullable()
+    .default(null),
+  /** Bumped whenever an attempt is (re)scored, so an open attempts list refreshes itself. */
+  scored: z.number().int().default(0)
 })
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 

@@ -10,3 +10,6 @@ export function sandboxAgentUser(user: { seatId: string | null; username: string
 
 /** The domain of the sandbox's in-page switch (`.invalid` never resolves: nothing can leave the page). */
 export const SANDBOX_SIP_DOMAIN = 'sandbox.invalid'
+
+/** What a practice callback presents to the simulated citizen: the hotline's own number, as production does. */
+export const SANDBOX_CALLER_ID = '12345'

@@ -57,3 +57,14 @@ export async function startHost(opts: { dataDir?: string; args?: string[]; timeo
       })
   }
 }
+
+/** The embedded platform's URL, from the host's own log (the core logs it when it starts). */
+export function platformUrlOf(host: RunningHost): string {
+  const file = path.join(host.dataDir, 'logs', 'host.jsonl')
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('core started')) continue
+    const url = (JSON.parse(line) as { platformUrl?: string }).platformUrl
+    if (url) return url
+  }
+  throw new Error('platform URL not found in the host log')
+}

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from './browser'
+import { startHost, type RunningHost } from './host'
 import WebSocket from 'ws'
 
 /** Calls one UI method over a second bridge connection (what another window of the same session would do). */
@@ -41,3 +43,56 @@ export async function signIn(page: Page, username = 'agent01'): Promise<void> {
 
 /** The intake form's 诉求内容 textarea. */
 export const contentBox = (page: Page) => page.getByLabel('诉求内容', { exact: true })
+
+/**
+ * Files the intake form as an agent does while the citizen talks: request type,
+ * the category found by typing, the words, the district by pinyin initials and
+ * the lead department; then submits and returns the confirmation text.
+ */
+export async function fileDispatchedTicket(
+  page: Page,
+  t: { type: string; category: string; content: string; areaQuery: string; area: string; department: string; contactName?: string; beforeSubmit?: () => Promise<void> }
+): Promise<string> {
+  await page.getByTestId('ticket-type').getByText(t.type, { exact: true }).click()
+  const category = page.getByTestId('category').locator('input').first()
+  await category.click()
+  await category.pressSequentially(t.category)
+  await page.locator('.el-cascader__suggestion-item').filter({ hasText: t.category }).first().click()
+  if (t.contactName) await page.getByLabel('联系人', { exact: true }).fill(t.contactName)
+  await contentBox(page).fill(t.content)
+  const area = page.getByTestId('area').locator('input').first()
+  await area.click()
+  await area.pressSequentially(t.areaQuery)
+  await page.locator('.el-cascader__suggestion-item').filter({ hasText: t.area }).first().click()
+  await page.getByTestId('lead-department').click()
+  await page.locator('.wb-lead-popper .el-select-dropdown__item').filter({ hasText: t.department }).click()
+  await t.beforeSubmit?.()
+  await page.getByTestId('submit-ticket').click()
+  const note = page.locator('.el-message--success').filter({ hasText: '工单已提交' })
+  await note.waitFor()
+  return note.innerText()
+}
+
+/** A browser host with the sandbox's embedded platform, and one signed-in agent's workbench in Chromium. */
+export interface Desk {
+  host: RunningHost
+  browser: Browser
+  page: Page
+  close(): Promise<void>
+}
+export async function openDesk(username = 'agent01'): Promise<Desk> {
+  const host = await startHost()
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  await page.goto(host.url)
+  await signIn(page, username)
+  return {
+    host,
+    browser,
+    page,
+    close: async () => {
+      await browser.close()
+      await host.stop()
+    }
+  }
+}

@@ -16,7 +16,9 @@ export default {
       score: '得分',
       debrief: '点评',
       level: { basic: '基础', intermediate: '进阶', advanced: '高级' },
-      status: { preparing: '准备中', ringing: '振铃中', talking: '通话中', ended: '已结束' }
+      status: { preparing: '准备中', ringing: '振铃中', talking: '通话中', ended: '已结束' },
+      callbackPractice: '回访练习（外呼由模拟市民接听）',
+      presented: '市民来电显示：{number}'
     }
   },
   en: {
@@ -35,7 +37,9 @@ export default {
       score: 'Score',
       debrief: 'Debrief',
       level: { basic: 'Basic', intermediate: 'Intermediate', advanced: 'Advanced' },
-      status: { preparing: 'Preparing', ringing: 'Ringing', talking: 'Talking', ended: 'Ended' }
+      status: { preparing: 'Preparing', ringing: 'Ringing', talking: 'Talking', ended: 'Ended' },
+      callbackPractice: 'Callback practice (a simulated citizen answers outbound calls)',
+      presented: "Caller ID on the citizen's phone: {number}"
     }
   }
 }

@@ -40,6 +40,15 @@ export const CitizenEventSchema = z.discriminatedUnion('type', [
 ])
 export type CitizenEventMessage = z.infer<typeof CitizenEventSchema>
 
+/** What the sandbox's callee (the citizen answering the agent's outbound call) did; see src/phone/sandbox/simulated-callee.ts. */
+const calleeNumber = z.string().regex(/^\+?\d{3,20}$/)
+export const CalleeEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('ringing'), number: calleeNumber, presented: z.string().max(64) }),
+  z.strictObject({ type: z.literal('answered'), number: calleeNumber }),
+  z.strictObject({ type: z.literal('line'), number: calleeNumber, index: z.number().int().min(0).max(100), text: z.string().max(2000) }),
+  z.strictObject({ type: z.literal('ended'), number: calleeNumber, by: z.enum(['agent', 'citizen']) })
+])
+
 const attemptId = z.string().uuid()
 
 /** The training sandbox: simulated citizens call the agent (issue 4 item 8); attempts are scored for the trainer. */
@@ -71,6 +80,8 @@ export const trainingServices = {
       result: z.object({ items: z.array(AttemptSchema) })
     }),
     /** The phone host reports what the simulated citizen did. */
-    citizenEvent: method({ caller: 'phone', session: false, args: z.strictObject({ attemptId, event: CitizenEventSchema }), result: z.null() })
+    citizenEvent: method({ caller: 'phone', session: false, args: z.strictObject({ attemptId, event: CitizenEventSchema }), result: z.null() }),
+    /** The phone host reports what the citizen answering a practice callback did. */
+    calleeEvent: method({ caller: 'phone', session: false, args: z.strictObject({ event: CalleeEventSchema }), result: z.null() })
   }
 } as const satisfies ServiceGroup
