@@ -17,32 +17,30 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
   const prev = new Map<string, Prev>()
   /** When each call's first inbound RTP arrived (answer → media, for the agent's record and bench:phone). */
   const firstMedia = new Map<string, number>()
-  // From the moment a call is answered until its first RTP arrives, look every 5 ms: that moment is worth knowing exactly.
-  const polls = new Set<ReturnType<typeof setInterval>>()
-  const watchFirstMedia = (callId: string) => {
+  // From the moment a call is answered until its first RTP arrives, look every 5 ms: that moment is worth knowing
+  // exactly. One getStats at a time: overlapping ones queue up on WebRTC's threads and report the packet late.
+  let watching = true
+  const watchFirstMedia = async (callId: string) => {
     const started = Date.now()
-    const poll = setInterval(() => {
+    while (watching && !firstMedia.has(callId) && Date.now() - started < 10_000) {
       const session = driver.sessionOf(callId)
       const pc = session ? peerOf(session) : null
-      if (!pc || firstMedia.has(callId) || Date.now() - started > 10_000) {
-        clearInterval(poll)
-        polls.delete(poll)
-        return
-      }
-      void sample(pc).then((s) => {
-        if (firstMedia.has(callId) || !(s.bytesReceived && s.bytesReceived > 0)) return
+      if (!pc || pc.connectionState === 'closed') return
+      const s = await sample(pc).catch(() => null)
+      if (s && s.bytesReceived && s.bytesReceived > 0 && !firstMedia.has(callId)) {
         const at = Date.now()
         firstMedia.set(callId, at)
         driver.report({
           type: 'quality',
           sample: { callId, at, rttMs: s.rttMs, jitterMs: s.jitterMs, lossPct: null, mos: null, bytesSent: s.bytesSent, bytesReceived: s.bytesReceived, audioLevel: s.audioLevel, warning: false, firstMediaAt: at }
         })
-      })
-    }, 5)
-    polls.add(poll)
+        return
+      }
+      await new Promise((r) => setTimeout(r, 5))
+    }
   }
   const off = driver.onFact((f) => {
-    if (f.type === 'call' && f.call.state === 'established' && f.previous !== null && !firstMedia.has(f.call.callId)) watchFirstMedia(f.call.callId)
+    if (f.type === 'call' && f.call.state === 'established' && f.previous !== null && !firstMedia.has(f.call.callId)) void watchFirstMedia(f.call.callId)
   })
   const timer = setInterval(() => {
     const live = driver.snapshot().calls.filter((c) => c.state === 'established')
@@ -82,7 +80,7 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
   return () => {
     clearInterval(timer)
     off()
-    for (const p of polls) clearInterval(p)
+    watching = false
   }
 }
 
