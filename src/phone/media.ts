@@ -158,16 +158,7 @@ export class BrowserMedia implements PhoneMedia {
       }
       const withSink = ctx as AudioContext & { setSinkId?(id: string): Promise<void> }
       if (this.devices.ringer && withSink.setSinkId) void withSink.setSinkId(this.devices.ringer).catch(() => undefined)
-      this.rings.set(callId, {
-        ctx,
-        stop: () => {
-          // Silent at once; the output stream itself is torn down later, not in the moment the answered call's
-          // first audio is being set up (closing it there cost the first RTP tens of ms on a busy desk).
-          gain.gain.cancelScheduledValues(0)
-          gain.gain.value = 0
-          setTimeout(() => void ctx.close().catch(() => undefined), RING_TEARDOWN_DELAY_MS)
-        }
-      })
+      this.rings.set(callId, { ctx, stop: () => void ctx.close().catch(() => undefined) })
     } catch {
       /* no audio output: the screen still shows the call */
     }
@@ -202,9 +193,6 @@ export class BrowserMedia implements PhoneMedia {
     mixFor(pb, pa)
   }
 }
-
-/** How long a silenced ringtone's audio output stays open before it is closed (see ringStart). */
-const RING_TEARDOWN_DELAY_MS = 1500
 
 export function peerOf(session: Session): RTCPeerConnection | null {
   const sdh = session.sessionDescriptionHandler as Web.SessionDescriptionHandler | undefined
