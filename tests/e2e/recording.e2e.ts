@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
@@ -21,32 +22,46 @@ interface Row {
   id: string
   status: string
   file: string
+  started_at: number
+  next_seq: number
   duration_ms: number | null
   bytes: number
   platform_recording_id: number | null
+}
+
+function recordingRows(dataDir: string): Row[] {
+  const db = new Database(path.join(dataDir, 'desk.sqlite'), { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare('SELECT id, status, file, started_at, duration_ms, bytes, next_seq, platform_recording_id FROM recordings').all() as Row[]
+  } finally {
+    db.close()
+  }
+}
+
+async function waitRecording(dataDir: string, pred: (r: Row) => boolean, ms = 30_000): Promise<Row> {
+  const end = Date.now() + ms
+  for (;;) {
+    const r = recordingRows(dataDir).find(pred)
+    if (r) return r
+    if (Date.now() > end) throw new Error(`no recording row matched: ${JSON.stringify(recordingRows(dataDir))}`)
+    await new Promise((res) => setTimeout(res, 250))
+  }
+}
+
+/** Rings the agent with the wage-arrears scenario and answers from the phone bar. */
+async function answerSimulatedCall(page: Page): Promise<void> {
+  await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
+  await page.getByRole('tab', { name: '培训' }).click()
+  await page.getByTestId('scenario-wage-arrears').getByRole('button', { name: '开始模拟来电' }).click()
+  await page.getByRole('region', { name: '来电信息' }).waitFor({ timeout: 20_000 })
+  await page.getByRole('button', { name: '接听', exact: true }).click()
 }
 
 describe('call recording: a sandbox call recorded, played with seek by a team lead, deleted by an admin', () => {
   let host: RunningHost
   let browser: Browser
   let page: Page
-  const rows = (): Row[] => {
-    const db = new Database(path.join(host.dataDir, 'desk.sqlite'), { readonly: true, fileMustExist: true })
-    try {
-      return db.prepare('SELECT id, status, file, duration_ms, bytes, platform_recording_id FROM recordings').all() as Row[]
-    } finally {
-      db.close()
-    }
-  }
-  const waitRow = async (pred: (r: Row) => boolean, ms = 30_000): Promise<Row> => {
-    const end = Date.now() + ms
-    for (;;) {
-      const r = rows().find(pred)
-      if (r) return r
-      if (Date.now() > end) throw new Error(`no recording row matched: ${JSON.stringify(rows())}`)
-      await new Promise((res) => setTimeout(res, 250))
-    }
-  }
+  const waitRow = (pred: (r: Row) => boolean, ms?: number) => waitRecording(host.dataDir, pred, ms)
   const switchUser = async (username: string) => {
     await page.getByRole('button', { name: '退出登录' }).click()
     await signIn(page, username)
@@ -68,10 +83,7 @@ describe('call recording: a sandbox call recorded, played with seek by a team le
     await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
     // Agents do not get a 录音 tab.
     assert.equal(await page.getByRole('tab', { name: '录音' }).count(), 0)
-    await page.getByRole('tab', { name: '培训' }).click()
-    await page.getByTestId('scenario-wage-arrears').getByRole('button', { name: '开始模拟来电' }).click()
-    await page.getByRole('region', { name: '来电信息' }).waitFor({ timeout: 20_000 })
-    await page.getByRole('button', { name: '接听', exact: true }).click()
+    await answerSimulatedCall(page)
     // While the call goes on, chunks are already durable (sealed) in main's file.
     const live = await waitRow((r) => r.status === 'recording' && r.bytes > 0, 20_000)
     const file = path.join(host.dataDir, 'recordings', live.file)
@@ -166,5 +178,60 @@ describe('call recording: a sandbox call recorded, played with seek by a team le
     assert.equal(fs.existsSync(file), false)
     const platform = await bridge(host.url, 'recordings', 'list', {})
     assert.deepEqual((platform.value as { items: unknown[] }).items, [])
+  })
+})
+
+describe('call recording survives a crash of the desk mid-call', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-rec-kill-'))
+  let host: RunningHost
+  let browser: Browser
+  let page: Page
+
+  before(async () => {
+    browser = await launchChromium()
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  })
+  after(async () => {
+    await browser?.close()
+    await host?.stop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('keeps everything but the last chunk when main and the phone host die with SIGKILL, and uploads it after the restart', async () => {
+    host = await startHost({ dataDir })
+    await page.goto(host.url)
+    await signIn(page, 'agent01')
+    await answerSimulatedCall(page)
+    await page.getByTestId('training-live').getByText('你好，我要反映工地拖欠工资的问题。').waitFor({ timeout: 20_000 })
+    await page.waitForTimeout(4000)
+    const before = await waitRecording(dataDir, (r) => r.status === 'recording' && r.next_seq > 3)
+    const killedAt = Date.now()
+    host.proc.kill('SIGKILL')
+    await new Promise((r) => host.proc.once('exit', r))
+    const atKill = recordingRows(dataDir).find((r) => r.id === before.id)!
+    assert.equal(atKill.status, 'recording')
+
+    // Back up: the recording is finalised from what was durable, and uploaded once someone signs in.
+    host = await startHost({ dataDir })
+    await page.goto(host.url)
+    await signIn(page, 'agent01')
+    const done = await waitRecording(dataDir, (r) => r.id === before.id && r.status === 'uploaded', 40_000)
+    const spoken = killedAt - done.started_at
+    const lost = spoken - done.duration_ms!
+    console.log(JSON.stringify({ crash: { chunksDurable: atKill.next_seq, spokenMs: spoken, recordedMs: done.duration_ms, lostMs: lost } }))
+    assert.ok(done.duration_ms! > 3000, `recorded ${done.duration_ms} ms`)
+    // At most the chunk in flight (1 s) plus the answer's way to main is lost.
+    assert.ok(lost < 2500, `lost ${lost} ms of ${spoken} ms at the crash`)
+    // And it plays: a team lead decodes the whole of it.
+    await page.getByRole('button', { name: '退出登录' }).click()
+    await signIn(page, 'lead01')
+    const audio = (await bridge(host.url, 'recordings', 'audio', { id: done.id })).value as { data: string }
+    const seconds = await page.evaluate(async (b64: string) => {
+      const bin = atob(b64)
+      const buf = new Uint8Array(bin.length)
+      for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
+      return (await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)).duration
+    }, audio.data)
+    assert.ok(Math.abs(seconds * 1000 - done.duration_ms!) < 500, `decoded ${seconds} s, recorded ${done.duration_ms} ms`)
   })
 })
