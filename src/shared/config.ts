@@ -21,7 +21,9 @@ export const SipConfigSchema = z.strictObject({
   /** Where 满意度评价 transfers the caller at the end of a call (IVR survey extension). */
   surveyTarget: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, '只能是分机号或名称 (an extension or name)').default('survey'),
   /** 话后整理 (after-call work) length in seconds. */
-  acwSeconds: z.number().int().min(0).max(600).default(30)
+  acwSeconds: z.number().int().min(0).max(600).default(30),
+  /** How the keypad's digits are sent: SIP INFO (application/dtmf-relay) or RFC 4733 telephone-events in the RTP. */
+  dtmfMode: z.enum(['info', 'rfc4733'], { error: '只能是 info 或 rfc4733 (info or rfc4733)' }).default('info')
 })
 
 /** Call recording (issue 4): on by default; local copies of uploaded recordings are kept this many days. */

@@ -150,6 +150,24 @@ describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, (
     )
   })
 
+  it('DTMF from the on-screen keypad (拨号盘): a clicked and a typed digit reach the caller in order', async () => {
+    const infos = () => caller.evaluate(() => (window as unknown as { bare: { infos: string[] } }).bare.infos.slice())
+    const before = (await infos()).length
+    await button('拨号盘').click()
+    const pad = ui.getByRole('group', { name: '拨号盘' })
+    await pad.getByRole('button', { name: '按键 5' }).click()
+    // Focus is inside the keypad now: the keyboard presses its keys.
+    await ui.keyboard.press('9')
+    await until('two more digits at the caller', async () => (await infos()).length >= before + 2)
+    assert.deepEqual(
+      (await infos()).slice(before).map((b) => /Signal=(.)/.exec(b)?.[1]),
+      ['5', '9']
+    )
+    assert.equal(await pad.getByTestId('dtmf-sent').innerText(), '59')
+    await button('拨号盘').click()
+    await pad.waitFor({ state: 'hidden' })
+  })
+
   it('a UI reload during the call keeps the call (it lives in the phone host)', async () => {
     const before = await callerBytes(0)
     await ui.reload()

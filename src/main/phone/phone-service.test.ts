@@ -30,7 +30,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent']) {
   const bus = new DomainBus()
   bus.on('call.ended', (e) => ended.push(e))
   const ctx = {
-    config: { sip: { wsUrl: 'ws://127.0.0.1:8088', user: '1001', password: 'pw', domain: 'example', callerId: '12345', surveyTarget: 'survey', acwSeconds: 30 } },
+    config: { sip: { wsUrl: 'ws://127.0.0.1:8088', user: '1001', password: 'pw', domain: 'example', callerId: '12345', surveyTarget: 'survey', acwSeconds: 30, dtmfMode: 'rfc4733' } },
     log: createMemoryLogger(),
     hub,
     session: {},
@@ -92,6 +92,8 @@ describe('PhoneService', () => {
     await t.flush()
     const opts = t.sent.filter((c) => c.type === 'setOptions').at(-1) as Extract<PhoneCommand, { type: 'setOptions' }>
     expect(opts.options.blockedNumbers).toEqual(['13900001111'])
+    // The keypad's digits go out by the configured method (sip.dtmfMode).
+    expect(t.sent.find((c) => c.type === 'setOptions' && c.options.dtmfMode)).toMatchObject({ options: { dtmfMode: 'rfc4733' } })
   })
 
   it('re-registers after the phone host restarts (a new hello)', async () => {

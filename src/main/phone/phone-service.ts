@@ -174,7 +174,7 @@ export class PhoneService {
   }
 
   private driverOptions() {
-    return { blockedNumbers: this.blocked, autoAnswer: this.autoAnswer }
+    return { blockedNumbers: this.blocked, autoAnswer: this.autoAnswer, dtmfMode: this.ctx.config.sip?.dtmfMode ?? 'info' }
   }
 
   async setAutoAnswer(enabled: boolean): Promise<void> {

@@ -27,6 +27,9 @@ export default {
       devices: '设备',
       autoAnswer: '自动接听',
       device: { mic: '麦克风', speaker: '扬声器', ringer: '振铃设备', default: '系统默认' },
+      keypad: '拨号盘',
+      keypadSent: '已发送按键',
+      key: '按键 {d}',
       selfCheck: '上岗自检',
       check: { registration: '话机注册', mic: '麦克风', speaker: '扬声器', pass: '正常', fail: '异常', rtt: '往返 {ms} 毫秒', level: '麦克风音量' }
     }
@@ -58,6 +61,9 @@ export default {
       devices: 'Devices',
       autoAnswer: 'Auto-answer',
       device: { mic: 'Microphone', speaker: 'Speaker', ringer: 'Ringer', default: 'System default' },
+      keypad: 'Keypad',
+      keypadSent: 'Digits sent',
+      key: 'Key {d}',
       selfCheck: 'Pre-shift self-check',
       check: { registration: 'Registration', mic: 'Microphone', speaker: 'Speaker', pass: 'OK', fail: 'Problem', rtt: 'round trip {ms} ms', level: 'Microphone level' }
     }
