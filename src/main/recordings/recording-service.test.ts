@@ -180,4 +180,34 @@ describe('recording store', () => {
     expect(await a.svc.begin('call-3', 1, 'audio/webm')).toEqual({ record: false })
     expect(await a.db.call('rec.byCall', { callId: 'call-3' })).toBeNull()
   })
+
+  it('removes local copies of uploaded recordings past retention, never ones the platform does not have yet', async () => {
+    const dir = tempDir()
+    const a = await service(dir, crypto.randomBytes(32))
+    for (const callId of ['old-uploaded', 'old-pending', 'new-uploaded']) {
+      await a.svc.begin(callId, 1000, 'audio/webm;codecs=opus')
+      await a.svc.chunk(callId, 0, FIXTURE)
+      await a.svc.finalise((await a.db.call('rec.byCall', { callId }))!.id)
+    }
+    const row = async (callId: string) => (await a.db.call('rec.byCall', { callId }))!
+    await a.db.call('rec.uploaded', { id: (await row('old-uploaded')).id, platformCallId: 1, platformRecordingId: 1 })
+    await a.db.call('rec.uploaded', { id: (await row('new-uploaded')).id, platformCallId: 2, platformRecordingId: 2 })
+    // Retention is 7 days: "now" is 8 days after the first two ended, 6 after the third.
+    const day = 86_400_000
+    const at = (await row('old-uploaded')).endedAt! + 8 * day
+    const raw = openDatabase(path.join(dir, 'desk.sqlite')).db
+    raw.prepare('UPDATE recordings SET ended_at = ? WHERE call_id = ?').run(at - 6 * day, 'new-uploaded')
+    raw.close()
+    const later = new RecordingService(a.ctx, { now: () => at })
+    expect(await later.sweepRetention()).toBe(1)
+    later.stop()
+    const files = async (callId: string) => fs.existsSync(path.join(recordingsDir(dir), (await row(callId)).file))
+    expect(await files('old-uploaded')).toBe(false)
+    expect((await row('old-uploaded')).localRemovedAt).toBe(at)
+    expect(await files('old-pending')).toBe(true)
+    expect(await files('new-uploaded')).toBe(true)
+    // Playing a removed copy says where to find it.
+    await expect(later.audio({ username: 'lead01', roles: ['team_lead'] } as never, (await row('old-uploaded')).id)).rejects.toThrow(/retention/)
+    a.svc.stop()
+  })
 })
