@@ -10,9 +10,10 @@
  * It refuses to run outside a network namespace (tests run under tests/rig/run.mjs,
  * which re-executes itself under `unshare --net` with `ip link set lo up`), so no
  * test can ever reach or expose anything but loopback of its own namespace.
- * Packages: kamailio kamailio-websocket-modules rtpengine-daemon (see tests/rig/README.md).
+ * Packages: kamailio kamailio-websocket-modules kamailio-tls-modules rtpengine-daemon openssl (see tests/rig/README.md).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import crypto from 'node:crypto'
 import dgram from 'node:dgram'
 import fs from 'node:fs'
 import net from 'node:net'
@@ -41,6 +42,9 @@ export interface RigOptions {
   users?: Record<string, string>
   wsPort?: number
   udpPort?: number
+  /** Also serve SIP over secure WebSocket (Kamailio's tls module) with a self-signed certificate made for this rig. */
+  tls?: boolean
+  wssPort?: number
   /** rtpengine: ng control port (its CLI port is ng + 1) and the RTP port range. */
   rtpengineNgPort?: number
   rtpPortMin?: number
@@ -53,8 +57,19 @@ export interface RigOptions {
   readyTimeoutMs?: number
 }
 
+export interface RigTls {
+  /** The rig's self-signed certificate (PEM) and its file: what a client must be told to trust. */
+  certPem: string
+  certFile: string
+  /** base64 SHA-256 of the certificate's SubjectPublicKeyInfo, for Chromium's --ignore-certificate-errors-spki-list. */
+  spkiSha256: string
+}
+
 export interface Rig {
   wsUrl: string
+  /** wss://127.0.0.1:<port> when started with `tls`, else null. */
+  wssUrl: string | null
+  tls: RigTls | null
   udp: { host: string; port: number }
   /** SIP domain the rig serves (AORs are sip:<ext>@domain). */
   domain: string
@@ -165,6 +180,23 @@ function stopProcess(proc: ChildProcess | null, graceMs = 5000): Promise<void> {
   })
 }
 
+/**
+ * A self-signed certificate for 127.0.0.1 (openssl, made at test time in the rig's directory) and Kamailio's
+ * tls.cfg serving it. Clients trust it explicitly (ws `ca`, Chromium's SPKI list) or see it refused.
+ */
+function makeTls(runDir: string): RigTls {
+  const certFile = path.join(runDir, 'tls-cert.pem')
+  const keyFile = path.join(runDir, 'tls-key.pem')
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' })
+  fs.writeFileSync(
+    path.join(runDir, 'tls.cfg'),
+    ['[server:default]', 'method = TLSv1.2+', 'verify_certificate = no', 'require_certificate = no', `private_key = ${keyFile}`, `certificate = ${certFile}`, '', '[client:default]', 'verify_certificate = no', 'require_certificate = no', ''].join('\n')
+  )
+  const certPem = fs.readFileSync(certFile, 'utf8')
+  const spki = new crypto.X509Certificate(certPem).publicKey.export({ type: 'spki', format: 'der' })
+  return { certPem, certFile, spkiSha256: crypto.createHash('sha256').update(spki).digest('base64') }
+}
+
 export async function startRig(opts: RigOptions): Promise<Rig> {
   if (!opts.allowHostNetwork && !inOwnNetworkNamespace()) {
     throw new Error('SIP rig: refusing to start outside a network namespace; run under tests/rig/run.mjs (unshare --net, lo up)')
@@ -183,6 +215,8 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
     if (!/^[A-Za-z0-9_.-]{1,32}$/.test(ext) || !/^[\x21-\x7e]{1,64}$/.test(pw) || pw.includes('"')) throw new Error(`SIP rig: unusable test user ${ext}`)
   }
 
+  const wssPort = opts.wssPort ?? 8443
+  const tls = opts.tls ? makeTls(runDir) : null
   const kamCfg = path.join(runDir, 'kamailio.cfg')
   fs.writeFileSync(
     kamCfg,
@@ -190,6 +224,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
       RUN_DIR: runDir,
       UDP_PORT: String(udpPort),
       WS_PORT: String(wsPort),
+      WSS_PORT: String(wssPort),
       MPATH: kamailioModuleDir(),
       RTPENGINE_NG: `${LOOPBACK}:${ngPort}`,
       USERS: Object.entries(users)
@@ -236,20 +271,21 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
     const args = ['-f', kamCfg, '-DD', '-E', '-m', '64', '-M', '8', '-P', path.join(runDir, 'kamailio.pid'), '-Y', runDir, '-w', runDir]
     if (opts.auth) args.push('-A', 'WITH_AUTH')
     if (opts.rtpengine) args.push('-A', 'WITH_RTPENGINE')
+    if (tls) args.push('-A', 'WITH_TLS')
     const proc = spawn('/usr/sbin/kamailio', args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: runDir })
     for (const s of [proc.stdout!, proc.stderr!]) {
       s.on('data', keep(kamLog))
       s.on('data', (d: Buffer) => kamLogFile.write(d))
     }
     kam = proc
-    await waitFor('kamailio', async () => (await sipOptionsPing(udpPort)) && (await tcpOpen(wsPort)), readyMs, proc, () => tail(kamLog))
+    await waitFor('kamailio', async () => (await sipOptionsPing(udpPort)) && (await tcpOpen(wsPort)) && (!tls || (await tcpOpen(wssPort))), readyMs, proc, () => tail(kamLog))
   }
   const stopKamailio = async () => {
     await stopProcess(kam)
     kam = null
     // The WebSocket port must be free before a restart binds it again.
     const deadline = Date.now() + 5000
-    while (Date.now() < deadline && (await tcpOpen(wsPort))) await sleep(25)
+    while (Date.now() < deadline && ((await tcpOpen(wsPort)) || (tls && (await tcpOpen(wssPort))))) await sleep(25)
   }
 
   try {
@@ -262,6 +298,8 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
 
   return {
     wsUrl: `ws://${LOOPBACK}:${wsPort}`,
+    wssUrl: tls ? `wss://${LOOPBACK}:${wssPort}` : null,
+    tls,
     udp: { host: LOOPBACK, port: udpPort },
     domain: LOOPBACK,
     users,

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
     if (!chromiumPath) {
       console.error('未找到 Chromium，话机宿主未启动 (no Chromium found; phone host not started). Install it: apt-get install chromium')
     } else {
-      phone = await launchPhonePage({ url: server.phoneUrl, executablePath: chromiumPath, fakeMedia: config.profile === 'sandbox', log })
+      // DESK_PHONE_CHROMIUM_ARGS: extra flags for the phone host's Chromium, e.g. a test SIP server's
+      // --ignore-certificate-errors-spki-list (the browser host is for development and tests).
+      const extraArgs = (process.env.DESK_PHONE_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)
+      phone = await launchPhonePage({ url: server.phoneUrl, executablePath: chromiumPath, fakeMedia: config.profile === 'sandbox', log, extraArgs })
       core.supervisor.attach(phone)
     }
   }

@@ -9,12 +9,12 @@ import { CHROMIUM_FLAGS, FAKE_MEDIA_FLAGS } from './chromium'
  * the page crashes. Needs playwright-core (a dev dependency: the browser host is
  * for development and tests; users run Electron).
  */
-export async function launchPhonePage(opts: { url: string; executablePath: string; fakeMedia: boolean; log: Logger }): Promise<PhoneHostControl & { close(): Promise<void>; page(): Page | null }> {
+export async function launchPhonePage(opts: { url: string; executablePath: string; fakeMedia: boolean; log: Logger; extraArgs?: string[] }): Promise<PhoneHostControl & { close(): Promise<void>; page(): Page | null }> {
   const { chromium } = await import('playwright-core')
   const browser: Browser = await chromium.launch({
     executablePath: opts.executablePath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', ...CHROMIUM_FLAGS, ...(opts.fakeMedia ? FAKE_MEDIA_FLAGS : [])]
+    args: ['--no-sandbox', '--disable-gpu', ...CHROMIUM_FLAGS, ...(opts.fakeMedia ? FAKE_MEDIA_FLAGS : []), ...(opts.extraArgs ?? [])]
   })
   const context = await browser.newContext()
   let page: Page | null = null

@@ -24,6 +24,7 @@ import {
 } from '../../shared/phone'
 import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
 import type { NormalisedNumber } from '../../shared/phone/caller-number'
+import { diagnoseTls } from './tls-probe'
 
 /**
  * Main's side of the softphone. The phone host (sip.js, src/phone) is a driver
@@ -98,6 +99,9 @@ export class PhoneService {
   private readonly unsubscribe: () => void
   private readonly now: () => number
   private configuredFor: string | null = null
+  /** Why the wss:// server's certificate is refused (main's own TLS check), while registration keeps failing. */
+  private tlsProblem: PhoneError | null = null
+  private tlsProbe: { running: boolean; at: number } = { running: false, at: -Infinity }
 
   constructor(
     private readonly ctx: Ctx,
@@ -235,12 +239,35 @@ export class PhoneService {
     return res.value
   }
 
+  /**
+   * The phone host's WebSocket cannot say why a wss:// connection failed; when registration fails there, main asks
+   * a TLS connection of its own whether the certificate is the reason (at most every 10 s) and shows that instead.
+   */
+  private checkTls(): void {
+    const reg = this.registration
+    const url = this.ctx.config.sip?.wsUrl
+    if (!reg || reg.state === 'registered') {
+      this.tlsProblem = null
+      return
+    }
+    const transportTrouble = reg.reason?.code === 'transport-failed' || reg.reason?.code === 'timeout'
+    if (!url?.startsWith('wss:') || !transportTrouble || this.tlsProbe.running || this.now() - this.tlsProbe.at < 10_000) return
+    this.tlsProbe = { running: true, at: this.now() }
+    void diagnoseTls(url).then((problem) => {
+      this.tlsProbe.running = false
+      if (problem) this.ctx.log.warn('phone: the SIP server certificate is refused', { code: problem.code, detail: problem.detail })
+      this.tlsProblem = problem
+      this.publish()
+    })
+  }
+
   // ───────────── facts ─────────────
 
   fact(fact: PhoneFact): void {
     switch (fact.type) {
       case 'registration':
         this.registration = fact.registration
+        this.checkTls()
         this.publish()
         return
       case 'incoming':
@@ -441,7 +468,8 @@ export class PhoneService {
     const user = this.user()
     const mask = !user || !maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
     const calls = [...this.calls.values()].map((c) => (mask ? { ...c, peer: maskNumber(c.peer) } : c))
-    this.ctx.hub.set('phone', { registration: this.registration, calls, agent: this.agent, quality: [...this.quality.values()], devices: this.devices, autoAnswer: this.autoAnswer })
+    const registration = this.registration && this.tlsProblem && this.registration.state !== 'registered' ? { ...this.registration, reason: this.tlsProblem } : this.registration
+    this.ctx.hub.set('phone', { registration, calls, agent: this.agent, quality: [...this.quality.values()], devices: this.devices, autoAnswer: this.autoAnswer })
   }
 }
 

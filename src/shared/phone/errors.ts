@@ -8,6 +8,9 @@ export const PHONE_ERROR_CODES = [
   'not-registered',
   'auth-failed',
   'transport-failed',
+  'tls-untrusted',
+  'tls-name-mismatch',
+  'tls-expired',
   'registration-failed',
   'busy',
   'declined',
@@ -44,6 +47,18 @@ const MESSAGES: Record<PhoneErrorCode, [string, string]> = {
   'not-registered': ['话机未注册，暂时无法呼叫或接听', 'phone not registered: cannot place or take calls'],
   'auth-failed': ['注册失败：分机号或密码错误', 'registration failed: wrong extension or password'],
   'transport-failed': ['无法连接呼叫服务器，正在重试', 'cannot reach the SIP server, retrying'],
+  'tls-untrusted': [
+    '呼叫服务器的证书不受信任（自签名或签发机构未知），无法建立加密连接，请联系管理员',
+    "the SIP server's certificate is not trusted (self-signed or unknown issuer): no secure connection, contact your administrator"
+  ],
+  'tls-name-mismatch': [
+    '呼叫服务器的证书与服务器地址不符，无法建立加密连接，请联系管理员',
+    "the SIP server's certificate does not match its address: no secure connection, contact your administrator"
+  ],
+  'tls-expired': [
+    '呼叫服务器的证书已过期或尚未生效，无法建立加密连接，请联系管理员（也请核对本机时间）',
+    "the SIP server's certificate has expired or is not yet valid: no secure connection, contact your administrator (and check this computer's clock)"
+  ],
   'registration-failed': ['注册失败，正在重试', 'registration failed, retrying'],
   busy: ['对方忙', 'the callee is busy'],
   declined: ['对方拒绝接听', 'the callee declined the call'],

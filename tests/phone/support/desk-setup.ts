@@ -46,17 +46,18 @@ export async function openBridge(uiUrl: string): Promise<Bridge> {
   }
 }
 
-export async function startDesk(rig: Rig, browser: Browser, ext = '1001'): Promise<{ host: RunningHost; ui: Page; bridge: Bridge }> {
+/** `wsUrl`: another address of the rig (its wss://); `registered: false` when the desk is not expected to register. */
+export async function startDesk(rig: Rig, browser: Browser, ext = '1001', opts: { wsUrl?: string; registered?: boolean } = {}): Promise<{ host: RunningHost; ui: Page; bridge: Bridge }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-phone-'))
   const configFile = path.join(dir, 'config.json')
-  fs.writeFileSync(configFile, JSON.stringify({ profile: 'sandbox', sip: { wsUrl: rig.wsUrl, user: ext, password: rig.users[ext], domain: rig.domain, acwSeconds: 5 } }))
+  fs.writeFileSync(configFile, JSON.stringify({ profile: 'sandbox', sip: { wsUrl: opts.wsUrl ?? rig.wsUrl, user: ext, password: rig.users[ext], domain: rig.domain, acwSeconds: 5 } }))
   const host = await startHost({ dataDir: path.join(dir, 'data'), args: ['--config', configFile] })
   const ui = await browser.newPage()
   await ui.goto(host.url)
   await ui.getByLabel('工号').fill('agent01')
   await ui.getByLabel('密码').fill('sandbox')
   await ui.getByRole('button', { name: '登录' }).click()
-  await ui.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
+  if (opts.registered !== false) await ui.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
   const bridge = await openBridge(host.url)
   return { host, ui, bridge }
 }
