@@ -49,7 +49,10 @@ export class CallerCache {
 }
 
 function toView(source: CallerView['source'], refreshedAt: number | null, tickets: CallerView['tickets'], calls: CallerView['calls'], meta: Meta | null, now: number): CachedView {
-  const callsLast30Days = calls.filter((c) => now - Date.parse(c.queuedAt) <= REPEAT_WINDOW_MS).length
+  // Only the latest calls are kept here; a frequent caller has more within 30 days than that, and the
+  // platform counted all of them at the last refresh (a count as old as that refresh, renewed as it rings).
+  const counted = calls.filter((c) => now - Date.parse(c.queuedAt) <= REPEAT_WINDOW_MS).length
+  const callsLast30Days = calls.length >= LATEST ? Math.max(counted, meta?.totals.callsLast30Days ?? 0) : counted
   const openTickets = meta?.totals.openTickets ?? tickets.filter((t) => t.status !== 'closed' && t.status !== 'draft').length
   const latest = tickets[0]
   return {

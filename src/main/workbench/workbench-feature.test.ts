@@ -171,6 +171,21 @@ describe('workbench feature', () => {
     expect(cached.flags).toEqual(fresh.flags)
   })
 
+  it('flags a caller with 25 calls this month as a repeat caller with all 25 counted, from the cache too', async () => {
+    const phone = '13977770025'
+    const day = 24 * 3600_000
+    // 25 calls spread over the last 29 days, and 3 older ones that must not count.
+    for (let i = 0; i < 28; i++) {
+      const queuedAt = new Date(Date.now() - (i < 25 ? i * 1.1 * day + 60_000 : (40 + i) * day)).toISOString()
+      await core.platform.call('createCall', { body: { direction: 'inbound', callerNumber: phone, dialledNumber: '12345', queuedAt }, idempotencyKey: crypto.randomUUID() })
+    }
+    const fresh = await value<CallerView>('callerHistory', 'lookup', { phone, source: 'platform' })
+    expect(fresh.calls).toHaveLength(20)
+    expect(fresh.flags).toMatchObject({ repeatCaller: true, callsLast30Days: 25 })
+    const cached = await value<CallerView>('callerHistory', 'lookup', { phone, source: 'cache' })
+    expect(cached.flags.callsLast30Days).toBe(25)
+  })
+
   it('locks in main: a locked screen shows no citizen data until the password is given', async () => {
     await value('privacy', 'lock', {})
     const refused = await call('worklist', 'list', {})
