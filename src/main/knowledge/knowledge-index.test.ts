@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase } from '../db/database'
 import { migrations } from '../db/migrations'
 import { knowledgeOperations as ops } from './db-operations'
-import type { IndexedArticle } from './search-index'
+import { buildMatch, type IndexedArticle } from './search-index'
 
 let dir: string
 let db: Database.Database
@@ -78,6 +78,16 @@ describe('local knowledge index', () => {
   it('answers a one-character query', () => {
     seed()
     expect(ops['kb.search'](db, { q: '水', limit: 10 }).map((h) => h.id).sort()).toEqual([1, 3])
+  })
+
+  it('leaves the filler characters of a long account out of the query, but not those of a short one', () => {
+    seed()
+    expect(buildMatch(db, '水')).toMatch(/chars :/)
+    // Three selective words and a date: 年, 月, 日 would only make FTS5 score most of a large index.
+    const q = '出租车拒载，供水营业厅停水，2026年5月3日'
+    expect(buildMatch(db, q)).not.toMatch(/chars :/)
+    expect(buildMatch(db, '停水，5月3日')).toMatch(/chars :/)
+    expect(ops['kb.search'](db, { q, limit: 10 }).map((h) => h.id)).toEqual(expect.arrayContaining([1, 2]))
   })
 
   it('filters by category (with its sub-categories) and by department (from the category tree)', () => {
