@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
 import type { StateHub } from '../state/state-hub'
 import type { Logger } from '../logging'
 import { DomainError, type SessionUser } from '../ipc/dispatcher'
@@ -10,6 +11,11 @@ import type { AuditLog } from '../audit'
  */
 export class SessionService {
   private token: string | null = null
+  /**
+   * A salted scrypt hash of the password this session signed in with, in memory only: the screen can be
+   * unlocked while the platform is unreachable (a 7×24 desk must not be locked out by an outage).
+   */
+  private verifier: { salt: Buffer; hash: Buffer } | null = null
 
   constructor(
     private readonly hub: StateHub,
@@ -43,16 +49,25 @@ export class SessionService {
       throw new DomainError('unavailable', '无法连接热线平台，请检查网络后重试', 'The hotline platform cannot be reached')
     }
     this.token = result.token
+    const salt = randomBytes(16)
+    this.verifier = { salt, hash: scryptSync(password, salt, 32) }
     const session = { user: result.user, since: Date.now() }
     this.hub.set('session', session)
     await this.audit.record(result.user.username, 'session.login', null, null)
     return session
   }
 
+  /** Whether `password` is the one this session signed in with (for unlocking while the platform is unreachable). */
+  matchesSignInPassword(password: string): boolean {
+    if (!this.verifier) return false
+    return timingSafeEqual(scryptSync(password, this.verifier.salt, 32), this.verifier.hash)
+  }
+
   async logout(): Promise<null> {
     const user = this.currentUser()
     const token = this.token
     this.token = null
+    this.verifier = null
     this.hub.set('session', { user: null, since: null })
     if (user) await this.audit.record(user.username, 'session.logout', null, null)
     if (token) await this.platform().logout(token).catch((err: Error) => this.log.warn('session: platform logout failed', { error: err.message }))

@@ -16,10 +16,16 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
   const drafts = new DraftStore(ctx.db, ctx.cipher, ctx.audit)
   const callers = new CallerCache(ctx.db, ctx.cipher)
   const submissions = new Submissions(ctx, drafts)
-  const lock = new IdleLock(ctx.config.idleLockMinutes * 60_000, (reason) => {
-    const user = ctx.session.currentUser()
-    void ctx.audit.record(user?.username ?? null, 'privacy.lock', null, { reason }).catch((err: unknown) => ctx.log.warn('privacy lock not audited', { error: String(err) }))
-  })
+  const onCall = () => ctx.hub.get('phone').calls.some((c) => c.state !== 'terminated' && c.state !== 'idle')
+  const lock = new IdleLock(
+    ctx.config.idleLockMinutes * 60_000,
+    (reason) => {
+      const user = ctx.session.currentUser()
+      void ctx.audit.record(user?.username ?? null, 'privacy.lock', null, { reason }).catch((err: unknown) => ctx.log.warn('privacy lock not audited', { error: String(err) }))
+    },
+    Date.now,
+    onCall
+  )
   let sessionUser: string | null = null
   const offSession = ctx.hub.onChange((change) => {
     if (change.topic !== 'session') return
@@ -132,15 +138,23 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
         },
         unlock: async (args, c) => {
           const user = userOf(c)
+          // The platform checks the password without opening a second session; if it cannot be reached, the
+          // password this session signed in with (held in memory as a scrypt hash) unlocks instead.
+          let offline = false
           try {
-            await ctx.platform.call('login', { body: { username: user.username, password: args.password } })
+            await ctx.platform.call('verifyPassword', { body: { password: args.password } })
           } catch (err) {
-            await ctx.audit.record(user.username, 'privacy.unlock_failed', null, null)
-            if (err instanceof PlatformError && (err.status === 401 || err.status === 403)) throw new DomainError('unauthenticated', '密码错误，无法解锁', 'Wrong password')
-            throw new DomainError('unavailable', '无法连接热线平台验证密码，请稍后重试', 'Cannot verify the password: platform unreachable')
+            // 403 wrong_password or a malformed one: the platform has answered. Anything else (no answer, 5xx,
+            // an expired platform session) says nothing about the password.
+            const refused = err instanceof PlatformError && (err.status === 403 || err.status === 400)
+            if (refused || !ctx.session.matchesSignInPassword(args.password)) {
+              await ctx.audit.record(user.username, 'privacy.unlock_failed', null, null)
+              throw new DomainError('unauthenticated', '密码错误，无法解锁', 'Wrong password')
+            }
+            offline = true
           }
           lock.unlock()
-          await ctx.audit.record(user.username, 'privacy.unlock', null, null)
+          await ctx.audit.record(user.username, 'privacy.unlock', null, offline ? { checkedBy: 'sign-in password (platform unreachable)' } : null)
           return privacyStatus(c)
         }
       }

@@ -21,4 +21,17 @@ describe('IdleLock', () => {
     lock.reset()
     expect(lock.isLocked()).toBe(false)
   })
+
+  it('does not lock during a call without typing; the idle time counts from the end of the call', () => {
+    let now = 0
+    let onCall = true
+    const lock = new IdleLock(60_000, () => undefined, () => now, () => onCall)
+    now = 10 * 60_000
+    expect(lock.isLocked()).toBe(false)
+    onCall = false
+    now += 59_000
+    expect(lock.isLocked()).toBe(false)
+    now += 1_000
+    expect(lock.isLocked()).toBe(true)
+  })
 })

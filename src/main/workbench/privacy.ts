@@ -1,7 +1,8 @@
 /**
  * The idle lock (R10), held in main: a reloaded or crashed window cannot skip it,
  * and while it holds, main refuses to show citizen data. Idle means no input
- * reported by the window and no draft saved for `lockAfterMs`.
+ * reported by the window and no draft saved for `lockAfterMs`, and no call in
+ * progress: an agent listening to a long account without typing is not idle.
  */
 export class IdleLock {
   private lastActivity: number
@@ -10,7 +11,9 @@ export class IdleLock {
   constructor(
     readonly lockAfterMs: number,
     private readonly onLock: (reason: 'idle' | 'manual') => void = () => {},
-    private readonly now: () => number = Date.now
+    private readonly now: () => number = Date.now,
+    /** True while the desk is in use without input (a call in progress). */
+    private readonly inUse: () => boolean = () => false
   ) {
     this.lastActivity = now()
   }
@@ -27,6 +30,7 @@ export class IdleLock {
   }
 
   isLocked(): boolean {
+    if (!this.locked && this.inUse()) this.lastActivity = this.now()
     if (!this.locked && this.now() - this.lastActivity >= this.lockAfterMs) {
       this.locked = true
       this.onLock('idle')

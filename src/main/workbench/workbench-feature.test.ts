@@ -45,6 +45,16 @@ afterAll(async () => {
 
 const RARE = '市民反映：路灯不亮 𠀀 㐀 𪚥 😀 <script>alert(1)</script> \'; DROP TABLE wb_drafts; --'
 
+/** Sessions open on the embedded platform (its own SQLite file beside the desk's). */
+function platformSessions(): number {
+  const raw = new Database(path.join(dir, 'data', 'platform', 'platform.sqlite'), { readonly: true })
+  try {
+    return raw.prepare('SELECT count(*) FROM sessions').pluck().get() as number
+  } finally {
+    raw.close()
+  }
+}
+
 describe('workbench feature', () => {
   it('keeps drafts sealed on disk, returns them exactly, ignores an older revision arriving late', async () => {
     const id = crypto.randomUUID()
@@ -195,7 +205,13 @@ describe('workbench feature', () => {
     // Typing still saves while locked.
     expect((await call('drafts', 'save', { id: crypto.randomUUID(), callId: null, rev: 1, fields: { content: '锁屏时的输入' } })).ok).toBe(true)
     expect((await call('privacy', 'unlock', { password: 'wrong' })).ok).toBe(false)
+    const sessionsBefore = platformSessions()
     expect((await value<{ locked: boolean }>('privacy', 'unlock', { password: 'sandbox' })).locked).toBe(false)
+    // The platform checked the password without opening a second session.
+    expect(platformSessions()).toBe(sessionsBefore)
+    // If the platform cannot be reached, the sign-in password (an in-memory scrypt hash) unlocks instead.
+    expect(core.session.matchesSignInPassword('sandbox')).toBe(true)
+    expect(core.session.matchesSignInPassword('Sandbox')).toBe(false)
     expect((await call('worklist', 'list', {})).ok).toBe(true)
   })
 

@@ -20,6 +20,8 @@ export const errors = {
   /** A single-field validation failure found after the schema passed (e.g. an unknown department). */
   field: (path: string, zh: string, en: string) => error(400, 'validation', '请求内容不符合要求', 'the request failed validation', { issues: [{ path, code: 'custom', message_zh: zh, message_en: en }] }),
   unauthenticated: (zh = '未登录或登录已过期', en = 'not signed in or the session expired') => error(401, 'unauthenticated', zh, en),
+  /** A signed-in user's password check failed: 403, not 401, because the session itself is still valid. */
+  wrongPassword: () => error(403, 'wrong_password', '密码错误', 'wrong password'),
   forbidden: () => error(403, 'forbidden', '当前角色无权执行此操作', 'your role may not do this'),
   notFound: (what: string, whatEn: string) => error(404, 'not_found', `${what}不存在`, `${whatEn} not found`),
   conflict: (currentVersion: number) =>

@@ -16,5 +16,10 @@ export const sessionHandlers = {
     if (token) endSession(ctx.db, token)
     return { ok: true as const }
   },
+  verifyPassword: ({ ctx, user, body }) => {
+    const row = ctx.db.prepare('SELECT password_hash FROM users WHERE id = ? AND disabled = 0').get(user.id) as Pick<UserRow, 'password_hash'> | undefined
+    if (!row || !verifyPassword(body.password, row.password_hash)) throw errors.wrongPassword()
+    return { ok: true as const }
+  },
   getMe: ({ ctx, user }) => ({ user, profile: ctx.profile })
 } satisfies Partial<Handlers>

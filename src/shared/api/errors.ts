@@ -44,6 +44,7 @@ export type ApiErrorCode =
   | 'idempotency_key_required'
   | 'unauthenticated'
   | 'forbidden'
+  | 'wrong_password'
   | 'not_found'
   | 'conflict'
   | 'invalid_transition'

@@ -13,7 +13,7 @@ import * as knowledge from './knowledge'
 import * as malicious from './malicious'
 import { BINARY, defineOperation as op, type BodyIn, type ParamsIn, type QueryIn, type ResponseOut } from './operation-types'
 import { RecordingSchema, UploadRecordingQuery } from './recordings'
-import { LoginRequest, LoginResponse, MeResponse } from './sessions'
+import { LoginRequest, LoginResponse, MeResponse, VerifyPasswordRequest } from './sessions'
 import * as sms from './sms'
 import { StatisticsQuery, StatisticsResponse } from './statistics'
 import * as t from './tickets'
@@ -42,6 +42,7 @@ export const operations = {
   // ── sessions ────────────────────────────────────────────────────────────
   login: op({ method: 'POST', path: `${V1}/auth/login`, tag: 'sessions', summary: '登录，取得令牌 / sign in, get a bearer token', access: 'public', body: LoginRequest, response: LoginResponse, idempotencyExempt: true }),
   logout: op({ method: 'POST', path: `${V1}/auth/logout`, tag: 'sessions', summary: '退出登录 / sign out', access: 'signed_in', response: OkSchema, idempotencyExempt: true }),
+  verifyPassword: op({ method: 'POST', path: `${V1}/auth/verify`, tag: 'sessions', summary: '核对当前用户的密码（屏幕解锁，不新建会话）/ check the signed-in user\'s password (screen unlock; no new session)', access: 'signed_in', body: VerifyPasswordRequest, response: OkSchema, idempotencyExempt: true }),
   getMe: op({ method: 'GET', path: `${V1}/auth/me`, tag: 'sessions', summary: '当前会话 / the current session', access: 'signed_in', response: MeResponse }),
 
   // ── agents, seats, skill groups, agent state, queues ────────────────────

@@ -7,6 +7,9 @@ export const LoginRequest = z.strictObject({
   password: text(256, 1)
 })
 
+/** The signed-in user's password, checked again (screen unlock) without opening a second session. */
+export const VerifyPasswordRequest = z.strictObject({ password: text(256, 1) })
+
 export const UserSchema = z.object({
   id: z.string(),
   username: z.string(),

@@ -80,8 +80,8 @@ export interface Desk {
   page: Page
   close(): Promise<void>
 }
-export async function openDesk(username = 'agent01'): Promise<Desk> {
-  const host = await startHost()
+export async function openDesk(username = 'agent01', hostArgs: string[] = []): Promise<Desk> {
+  const host = await startHost({ args: hostArgs })
   const browser = await launchChromium()
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
   await page.goto(host.url)
