@@ -33,6 +33,8 @@ export function startDeviceWatch(driver: SipJsDriver, media: BrowserMedia): () =
     driver.report({ type: 'devices', devices, fallback })
   }
   navigator.mediaDevices?.addEventListener?.('devicechange', () => void refresh())
+  // A pulled headset may end the call's microphone track before (or without) a devicechange.
+  media.onMicEnded = () => void refresh()
   void refresh()
   return refresh
 }

@@ -65,14 +65,23 @@ export class BrowserMedia implements PhoneMedia {
     if (!track) return
     for (const session of this.sessions.values()) {
       const sender = peerOf(session)?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null)
-      const old = sender?.track ?? null
-      await sender?.replaceTrack(track.clone())
-      if (old) {
-        track.enabled = old.enabled
-        old.stop()
-      }
+      if (!sender) continue
+      const old = sender.track
+      const next = track.clone()
+      // A muted or held call stays so on the new microphone.
+      next.enabled = old?.enabled ?? true
+      this.watchEnded(next)
+      await sender.replaceTrack(next)
+      old?.stop()
     }
     track.stop()
+  }
+
+  /** Called when the microphone a call is using ends by itself (unplugged, driver gone): look at the devices now. */
+  onMicEnded: (() => void) | null = null
+
+  private watchEnded(track: MediaStreamTrack | null | undefined): void {
+    track?.addEventListener('ended', () => this.onMicEnded?.())
   }
 
   async hasOutput(): Promise<boolean> {
@@ -110,6 +119,7 @@ export class BrowserMedia implements PhoneMedia {
     this.sessions.set(callId, session)
     const pc = peerOf(session)
     if (!pc) return
+    for (const s of pc.getSenders()) if (s.track?.kind === 'audio') this.watchEnded(s.track)
     const stream = new MediaStream()
     for (const r of pc.getReceivers()) if (r.track) stream.addTrack(r.track)
     const audio = document.createElement('audio')

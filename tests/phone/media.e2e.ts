@@ -9,6 +9,7 @@ import type { RunningHost } from '../e2e/support/host'
 import { startRig, type Rig } from '../rig/rig'
 import { bare, serveBarePage, toneWav, type BareServer } from './support/bare-page'
 import { startDesk, type Bridge } from './support/desk-setup'
+import { until } from './support/until'
 
 /**
  * The softphone with real media: Kamailio + rtpengine, the desk (browser host,
@@ -62,15 +63,6 @@ describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, (
   async function agentQuality() {
     const s = await bridge.state()
     return s.phone.quality[0] ?? null
-  }
-  async function until<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms = 10_000): Promise<T> {
-    const end = Date.now() + ms
-    for (;;) {
-      const v = await fn()
-      if (v) return v
-      if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
-      await sleep(100)
-    }
   }
 
   it('上岗自检: registration, the microphone picks up sound, the devices are listed', async () => {

@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(0))
   process.on('SIGTERM', () => void stop(0))
 
+  // Without its own phone page the host says where one can be opened (a developer's browser, the device tests).
+  if (args['no-phone']) console.log(`PHONE_URL=${server.phoneUrl}`)
   console.log(`HOST_URL=${server.uiUrl}`)
   if (args.open && chromiumPath) {
     const { spawn } = await import('node:child_process')

@@ -46,12 +46,27 @@ export async function openBridge(uiUrl: string): Promise<Bridge> {
   }
 }
 
-/** `wsUrl`: another address of the rig (its wss://); `registered: false` when the desk is not expected to register. */
-export async function startDesk(rig: Rig, browser: Browser, ext = '1001', opts: { wsUrl?: string; registered?: boolean } = {}): Promise<{ host: RunningHost; ui: Page; bridge: Bridge }> {
+/**
+ * `wsUrl`: another address of the rig (its wss://); `registered: false` when the desk is not expected to register;
+ * `phoneInPage`: the phone host runs as a page of `browser` (host --no-phone) so a test can reach into it.
+ */
+export async function startDesk(
+  rig: Rig,
+  browser: Browser,
+  ext = '1001',
+  opts: { wsUrl?: string; registered?: boolean; phoneInPage?: boolean } = {}
+): Promise<{ host: RunningHost; ui: Page; bridge: Bridge; phone: Page | null }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-phone-'))
   const configFile = path.join(dir, 'config.json')
   fs.writeFileSync(configFile, JSON.stringify({ profile: 'sandbox', sip: { wsUrl: opts.wsUrl ?? rig.wsUrl, user: ext, password: rig.users[ext], domain: rig.domain, acwSeconds: 5 } }))
-  const host = await startHost({ dataDir: path.join(dir, 'data'), args: ['--config', configFile] })
+  const host = await startHost({ dataDir: path.join(dir, 'data'), args: ['--config', configFile, ...(opts.phoneInPage ? ['--no-phone'] : [])] })
+  let phone: Page | null = null
+  if (opts.phoneInPage) {
+    const url = host.output.map((l) => /^PHONE_URL=(.+)$/m.exec(l)?.[1]).find(Boolean)
+    if (!url) throw new Error(`host printed no PHONE_URL:\n${host.output.join('')}`)
+    phone = await browser.newPage()
+    await phone.goto(url)
+  }
   const ui = await browser.newPage()
   await ui.goto(host.url)
   await ui.getByLabel('工号').fill('agent01')
@@ -59,5 +74,5 @@ export async function startDesk(rig: Rig, browser: Browser, ext = '1001', opts: 
   await ui.getByRole('button', { name: '登录' }).click()
   if (opts.registered !== false) await ui.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
   const bridge = await openBridge(host.url)
-  return { host, ui, bridge }
+  return { host, ui, bridge, phone }
 }
