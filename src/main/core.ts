@@ -180,7 +180,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
 
   /** Direct platform calls (reads, and changes that cannot wait) as the signed-in user. */
   const platform = {
-    call: <K extends OperationId>(operation: K, request: PlatformRequest<K> = {}) => gateway.call(operation, request, session.bearer())
+    call: <K extends OperationId>(operation: K, request: PlatformRequest<K> = {}) => gateway.call(operation, request, session.bearer()),
+    download: gateway.download ? (operation: OperationId, params: Record<string, string | number>) => gateway.download!(operation, params, session.bearer()) : undefined
   }
   const syncProblems = new SyncProblems({
     db,

@@ -29,7 +29,11 @@ export interface FeatureContext {
   /** Queue a change for the platform (durable, exactly once); returns its idempotency key. */
   outbox: { enqueue(operation: OperationId, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey?: string): Promise<string> }
   /** Direct platform calls as the signed-in user. */
-  platform: { call<K extends OperationId>(operation: K, request?: PlatformRequest<K>): Promise<ResponseOf<K>> }
+  platform: {
+    call<K extends OperationId>(operation: K, request?: PlatformRequest<K>): Promise<ResponseOf<K>>
+    /** Raw bytes (a recording's audio); absent where the platform adapter cannot. */
+    download?(operation: OperationId, params: Record<string, string | number>): Promise<{ data: Buffer; contentType: string }>
+  }
   onPlatformEvent(listener: (event: PlatformEvent) => void): () => void
   /** Commands for the hidden phone host window. */
   sendPhoneCommand(command: Extract<DeskEvent, { kind: 'phone-command' }>['command']): void

@@ -40,6 +40,8 @@ export interface PlatformGateway {
    * Throws PlatformError like `call`. Optional: an adapter without it cannot upload recordings.
    */
   upload?(operation: OperationId, request: RawUpload, token: string | null): Promise<unknown>
+  /** An operation answered with raw bytes (a recording's audio). Throws PlatformError like `call`. Optional. */
+  download?(operation: OperationId, params: Record<string, string | number>, token: string | null): Promise<{ data: Buffer; contentType: string }>
 }
 
 /** A raw-body request: the bytes, their media type, the query, and the idempotency key every attempt repeats. */

@@ -114,6 +114,31 @@ export class HttpPlatformGateway implements PlatformGateway {
     return json
   }
 
+  async download(operation: OperationId, params: Record<string, string | number>, token: string | null): Promise<{ data: Buffer; contentType: string }> {
+    const route = operations[operation]
+    let res: Response
+    try {
+      res = await fetch(new URL(pathFor(route.path, params), this.baseUrl), {
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+        signal: AbortSignal.timeout(TIMEOUT_MS * 8)
+      })
+    } catch (err) {
+      throw new PlatformError(0, 'network', `platform unreachable: ${(err as Error).message}`)
+    }
+    const data = Buffer.from(await res.arrayBuffer())
+    if (!res.ok) {
+      let body: unknown = null
+      try {
+        body = JSON.parse(data.toString('utf8'))
+      } catch {
+        // not JSON: keep the status only
+      }
+      const code = (body as { error?: string } | null)?.error ?? `http_${res.status}`
+      throw new PlatformError(res.status, code, `platform answered ${res.status} ${code}`, body)
+    }
+    return { data, contentType: (res.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim() }
+  }
+
   async sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome> {
     const route = this.routeOf(entry.operation)
     if (!route) return { kind: 'reject', error: { message: `未知的平台操作 ${entry.operation} (unknown operation)` } }

@@ -28,7 +28,7 @@ export async function createRecordingsFeature(ctx: FeatureContext, opts: Recordi
           await svc.end(args.callId)
           return null
         },
-        list: async (args, call) => ({ items: await svc.list(call.user!, args.limit) }),
+        list: (args, call) => svc.list(call.user!, args.limit),
         audio: async (args, call) => {
           const a = await svc.audio(call.user!, args.id)
           return { contentType: a.contentType, data: a.data.toString('base64'), bytes: a.data.length, durationMs: a.durationMs }

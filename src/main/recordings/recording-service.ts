@@ -34,6 +34,10 @@ export interface RecordingServiceOptions {
 
 export const recordingsDir = (dataDir: string) => path.join(dataDir, 'recordings')
 
+/** Ids of recordings only the platform holds: `p-<platform recording id>`. */
+const PLATFORM_PREFIX = 'p-'
+const platformIdOf = (id: string): number | null => (id.startsWith(PLATFORM_PREFIX) && /^\d+$/.test(id.slice(2)) ? Number(id.slice(2)) : null)
+
 /**
  * Main's side of call recording. The phone host sends ~1 s chunks of Opus/WebM
  * as they come; each is sealed (AES-GCM) and appended to the call's file with an
@@ -204,16 +208,18 @@ export class RecordingService {
 
   // ───────────── for the UI ─────────────
 
-  async list(user: SessionUser, limit: number): Promise<RecordingSummary[]> {
+  async list(user: SessionUser, limit: number): Promise<{ items: RecordingSummary[]; platformUnavailable: boolean }> {
     const rows = await this.ctx.db.call('rec.list', { limit })
     const mayContact = maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
-    return rows.map((r) => {
+    const number = (n: string) => (mayContact ? n : maskPhone(n))
+    const items: RecordingSummary[] = rows.map((r) => {
       const meta = this.meta(r)
       return {
         id: r.id,
+        source: 'local',
         callId: r.callId,
         direction: meta?.direction ?? null,
-        remoteNumber: meta ? (mayContact ? meta.remoteNumber : maskPhone(meta.remoteNumber)) : null,
+        remoteNumber: meta ? number(meta.remoteNumber) : null,
         agent: r.agent,
         startedAt: r.startedAt,
         endedAt: r.endedAt,
@@ -225,6 +231,38 @@ export class RecordingService {
         local: r.localRemovedAt === null
       }
     })
+    // Calls recorded on other desks (a QA inspector's desk records none of its own): the platform's recent calls.
+    let platformUnavailable = false
+    const known = new Set(rows.map((r) => r.platformRecordingId).filter((id) => id !== null))
+    try {
+      const page = await this.ctx.platform.call('listCalls', { query: { limit: 200 } })
+      for (const c of page.items) {
+        if (c.recordingId === null || known.has(c.recordingId)) continue
+        const started = Date.parse(c.answeredAt ?? c.queuedAt)
+        const ended = c.endedAt ? Date.parse(c.endedAt) : null
+        items.push({
+          id: `${PLATFORM_PREFIX}${c.recordingId}`,
+          source: 'platform',
+          callId: `platform:${c.id}`,
+          direction: c.direction,
+          remoteNumber: number(c.direction === 'inbound' ? c.callerNumber : c.dialledNumber),
+          agent: c.agentId,
+          startedAt: started,
+          endedAt: ended,
+          durationMs: ended !== null && c.answeredAt ? ended - started : null,
+          bytes: null,
+          status: 'uploaded',
+          problem: null,
+          platformRecordingId: c.recordingId,
+          local: false
+        })
+      }
+    } catch (err) {
+      platformUnavailable = true
+      this.ctx.log.warn('recording: platform recordings not listed', { error: (err as Error).message })
+    }
+    items.sort((a, b) => b.startedAt - a.startedAt)
+    return { items: items.slice(0, limit), platformUnavailable }
   }
 
   meta(row: RecordingRow): RecordingMeta | null {
@@ -232,34 +270,66 @@ export class RecordingService {
     return JSON.parse(this.ctx.cipher.decryptText(row.sealedMeta)) as RecordingMeta
   }
 
-  /** The finished recording, decrypted, for playback; audited. */
+  /** The finished recording, decrypted (or from the platform when only it has the audio), for playback; audited. */
   async audio(user: SessionUser, id: string): Promise<{ contentType: string; data: Buffer; durationMs: number | null }> {
+    const platformId = platformIdOf(id)
+    if (platformId !== null) {
+      const got = await this.fromPlatform(platformId)
+      await this.ctx.audit.record(user.username, 'recording.play', `platform-recording:${platformId}`, { source: 'platform' })
+      return { ...got, durationMs: null }
+    }
     const row = await this.ctx.db.call('rec.get', { id })
     if (!row || row.deletedAt !== null) throw new DomainError('conflict', '录音不存在或已删除', 'the recording does not exist or was deleted')
     if (row.status === 'recording') throw new DomainError('conflict', '通话尚未结束，录音还不能回放', 'the call is still going: the recording cannot be played yet')
-    if (row.localRemovedAt !== null) throw new DomainError('conflict', '本机录音已按保留期限清理，请在平台调阅', 'the local copy was removed after its retention period; play it on the platform')
+    if (row.localRemovedAt !== null) {
+      if (row.platformRecordingId === null || !this.ctx.platform.download)
+        throw new DomainError('conflict', '本机录音已按保留期限清理，请在平台调阅', 'the local copy was removed after its retention period; play it on the platform')
+      const got = await this.fromPlatform(row.platformRecordingId)
+      await this.ctx.audit.record(user.username, 'recording.play', `recording:${id}`, { callId: row.callId, source: 'platform' })
+      return { ...got, durationMs: row.durationMs }
+    }
     const { chunks } = await readSealed(this.file(row), this.ctx.cipher)
     await this.ctx.audit.record(user.username, 'recording.play', `recording:${id}`, { callId: row.callId })
     return { contentType: row.mime, data: Buffer.concat(chunks), durationMs: row.durationMs }
   }
 
+  private async fromPlatform(platformId: number): Promise<{ contentType: string; data: Buffer }> {
+    if (!this.ctx.platform.download) throw new DomainError('unavailable', '当前平台适配器不支持调阅录音', 'this platform adapter cannot fetch recordings')
+    try {
+      return await this.ctx.platform.download('downloadRecording', { id: platformId })
+    } catch (err) {
+      const status = (err as { status?: number }).status
+      if (status === 404) throw new DomainError('conflict', '平台上没有这段录音（可能已被删除）', 'the platform has no such recording (deleted?)')
+      if (status === 403) throw new DomainError('forbidden', '平台不允许当前角色调阅录音', 'the platform does not let this role play recordings')
+      throw new DomainError('unavailable', '暂时无法从平台调阅录音，请稍后重试', `cannot fetch the recording from the platform now: ${(err as Error).message}`)
+    }
+  }
+
   /** Admin: removes the local file and the platform's copy; audited. */
   async remove(user: SessionUser, id: string): Promise<void> {
+    const platformId = platformIdOf(id)
+    if (platformId !== null) {
+      await this.deleteOnPlatform(platformId, `recording-delete:p-${platformId}`)
+      await this.ctx.audit.record(user.username, 'recording.delete', `platform-recording:${platformId}`, { source: 'platform' })
+      return
+    }
     const row = await this.ctx.db.call('rec.get', { id })
     if (!row || row.deletedAt !== null) throw new DomainError('conflict', '录音不存在或已删除', 'the recording does not exist or was deleted')
     if (row.status === 'recording') throw new DomainError('conflict', '通话尚未结束，录音不能删除', 'the call is still going: the recording cannot be deleted yet')
-    if (row.platformRecordingId !== null) {
-      try {
-        await this.ctx.platform.call('deleteRecording', { params: { id: row.platformRecordingId }, idempotencyKey: `recording-delete:${id}` })
-      } catch (err) {
-        const status = (err as { status?: number }).status
-        // Already gone on the platform is what we wanted; anything else keeps the local copy.
-        if (status !== 404) throw new DomainError('unavailable', '平台删除录音失败，本机录音未删除，请稍后重试', `the platform did not delete the recording (${(err as Error).message}); the local copy is kept`)
-      }
-    }
+    if (row.platformRecordingId !== null) await this.deleteOnPlatform(row.platformRecordingId, `recording-delete:${id}`)
     await fs.rm(this.file(row), { force: true })
     await this.ctx.db.call('rec.deleted', { id, at: this.now() })
     await this.ctx.audit.record(user.username, 'recording.delete', `recording:${id}`, { callId: row.callId, platformRecordingId: row.platformRecordingId })
+  }
+
+  private async deleteOnPlatform(platformId: number, idempotencyKey: string): Promise<void> {
+    try {
+      await this.ctx.platform.call('deleteRecording', { params: { id: platformId }, idempotencyKey })
+    } catch (err) {
+      const status = (err as { status?: number }).status
+      // Already gone on the platform is what we wanted; anything else keeps the local copy.
+      if (status !== 404) throw new DomainError('unavailable', '平台删除录音失败，本机录音未删除，请稍后重试', `the platform did not delete the recording (${(err as Error).message}); the local copy is kept`)
+    }
   }
 
   /** Removes local copies of uploaded recordings past the retention period (the platform keeps its own). */

@@ -149,4 +149,45 @@ describe('call recordings with the reference platform', () => {
     const problems = await value<{ items: { operation: string }[] }>('ui', 'sync', 'problems', {})
     expect(problems.items.some((p) => p.operation === 'uploadRecording')).toBe(true)
   }, 40_000)
+
+  it('lists and plays recordings only the platform holds, and plays from the platform once retention removed the local copy', async () => {
+    // Another desk's call, recorded and uploaded there.
+    const base = core.platformUrl
+    const lead = await login(base, 'lead01')
+    const other = await client(base, lead)('POST', '/api/v1/calls', { direction: 'inbound', callerNumber: '13907750003', dialledNumber: '12345', queue: null }, { 'idempotency-key': 'other-desk-call' })
+    const otherCall = other.body as { id: number }
+    const up = await fetch(`${base}/api/v1/recordings?callId=${otherCall.id}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${lead}`, 'content-type': 'audio/webm', 'idempotency-key': 'other-desk-audio' },
+      body: new Uint8Array(FIXTURE)
+    })
+    const otherRec = (await up.json()) as { id: number }
+
+    await as('qa01')
+    const list = await value<{ items: RecordingSummary[]; platformUnavailable: boolean }>('ui', 'recordings', 'list', {})
+    expect(list.platformUnavailable).toBe(false)
+    const item = list.items.find((i) => i.platformRecordingId === otherRec.id)!
+    expect(item).toMatchObject({ source: 'platform', id: `p-${otherRec.id}`, direction: 'inbound', status: 'uploaded', local: false })
+    const played = await value<{ data: string; contentType: string }>('ui', 'recordings', 'audio', { id: item.id })
+    expect(Buffer.from(played.data, 'base64').equals(FIXTURE)).toBe(true)
+    expect((await core.db.call('audit.recent', { limit: 5 })).find((a) => a.action === 'recording.play' && a.subject === `platform-recording:${otherRec.id}`)).toBeTruthy()
+
+    // This desk's recording, uploaded, then its local copy removed after retention: it plays from the platform.
+    await as('agent01')
+    await recordCall('rec-call-3', '13907750004')
+    const row = await until(async () => rows().find((r) => r.callId === 'rec-call-3' && r.status === 'uploaded'), 20_000)
+    await core.db.call('rec.localRemoved', { id: row.id, at: Date.now() })
+    fs.rmSync(path.join(recordingsDir(path.join(dir, 'data')), row.file))
+    await as('lead01')
+    const fromPlatform = await value<{ data: string }>('ui', 'recordings', 'audio', { id: row.id })
+    expect(Buffer.from(fromPlatform.data, 'base64').subarray(0, 4).toString('hex')).toBe('1a45dfa3')
+    const mine = (await value<{ items: RecordingSummary[] }>('ui', 'recordings', 'list', {})).items.filter((i) => i.platformRecordingId === row.platformRecordingId)
+    expect(mine).toMatchObject([{ source: 'local', local: false }])
+
+    // An admin deletes the other desk's recording on the platform.
+    await as('admin01')
+    await value('ui', 'recordings', 'remove', { id: item.id })
+    expect((await client(base, lead)('GET', `/api/v1/recordings/${otherRec.id}`)).status).toBe(404)
+    expect((await value<{ items: RecordingSummary[] }>('ui', 'recordings', 'list', {})).items.find((i) => i.id === item.id)).toBeUndefined()
+  }, 40_000)
 })

@@ -24,7 +24,10 @@ export default {
       confirmTitle: '删除录音',
       removed: '录音已删除',
       states: { recording: '录音中', finalised: '待上传', uploaded: '已上传', rejected: '上传被拒' },
-      localGone: '本机已清理'
+      localGone: '本机已清理',
+      source: '来源',
+      sources: { local: '本机', platform: '平台' },
+      platformUnavailable: '暂时无法读取平台上的录音，只列出本机录音。'
     }
   },
   en: {
@@ -51,7 +54,10 @@ export default {
       confirmTitle: 'Delete recording',
       removed: 'Recording deleted',
       states: { recording: 'Recording', finalised: 'Waiting to upload', uploaded: 'Uploaded', rejected: 'Upload refused' },
-      localGone: 'Local copy removed'
+      localGone: 'Local copy removed',
+      source: 'Source',
+      sources: { local: 'This desk', platform: 'Platform' },
+      platformUnavailable: 'The platform\'s recordings cannot be read now: only this desk\'s are listed.'
     }
   }
 }

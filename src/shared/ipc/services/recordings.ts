@@ -16,7 +16,9 @@ export const RecordingStatusSchema = z.enum(['recording', 'finalised', 'uploaded
 export type RecordingStatus = z.infer<typeof RecordingStatusSchema>
 
 export const RecordingSummarySchema = z.object({
+  /** A local recording's id, or `p-<n>` for one only the platform holds (recorded on another desk). */
   id: z.string(),
+  source: z.enum(['local', 'platform']),
   callId: z.string(),
   direction: z.enum(['inbound', 'outbound']).nullable(),
   /** The citizen's number, masked for roles that may not see it. */
@@ -25,12 +27,13 @@ export const RecordingSummarySchema = z.object({
   startedAt: z.number(),
   endedAt: z.number().nullable(),
   durationMs: z.number().nullable(),
-  bytes: z.number(),
+  /** Null for a platform recording (its size is not listed). */
+  bytes: z.number().nullable(),
   status: RecordingStatusSchema,
   /** Why the platform refused the upload (Chinese first), when it did. */
   problem: z.string().nullable(),
   platformRecordingId: z.number().nullable(),
-  /** False once retention removed the local copy (the platform keeps its own). */
+  /** False once retention removed the local copy (it then plays from the platform), and for platform recordings. */
   local: z.boolean()
 })
 export type RecordingSummary = z.infer<typeof RecordingSummarySchema>
@@ -57,15 +60,15 @@ export const recordingServices = {
     end: method({ caller: 'phone', session: false, args: z.strictObject({ callId, durationMs: z.number().min(0).nullable() }), result: z.null() }),
 
     // ── for the UI ──
-    /** 录音 list, newest first. */
+    /** 录音 list, newest first: this desk's recordings and the platform's recent recorded calls. */
     list: method({
       caller: 'ui',
       session: true,
       roles: RECORDING_PLAY_ROLES,
       args: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
-      result: z.object({ items: z.array(RecordingSummarySchema) })
+      result: z.object({ items: z.array(RecordingSummarySchema), platformUnavailable: z.boolean() })
     }),
-    /** The finished recording's audio (WebM/Opus, base64) for the player; every playback is audited. */
+    /** The finished recording's audio (WebM/Opus, base64) for the player, from this desk or the platform; every playback is audited. */
     audio: method({
       caller: 'ui',
       session: true,
