@@ -48,17 +48,18 @@ export async function openBridge(uiUrl: string): Promise<Bridge> {
 
 /**
  * `wsUrl`: another address of the rig (its wss://); `registered: false` when the desk is not expected to register;
- * `phoneInPage`: the phone host runs as a page of `browser` (host --no-phone) so a test can reach into it.
+ * `phoneInPage`: the phone host runs as a page of `browser` (host --no-phone) so a test can reach into it;
+ * `sip`: more `sip.*` config keys (e.g. `dtmfMode`).
  */
 export async function startDesk(
   rig: Rig,
   browser: Browser,
   ext = '1001',
-  opts: { wsUrl?: string; registered?: boolean; phoneInPage?: boolean } = {}
+  opts: { wsUrl?: string; registered?: boolean; phoneInPage?: boolean; sip?: Record<string, unknown> } = {}
 ): Promise<{ host: RunningHost; ui: Page; bridge: Bridge; phone: Page | null }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-phone-'))
   const configFile = path.join(dir, 'config.json')
-  fs.writeFileSync(configFile, JSON.stringify({ profile: 'sandbox', sip: { wsUrl: opts.wsUrl ?? rig.wsUrl, user: ext, password: rig.users[ext], domain: rig.domain, acwSeconds: 5 } }))
+  fs.writeFileSync(configFile, JSON.stringify({ profile: 'sandbox', sip: { wsUrl: opts.wsUrl ?? rig.wsUrl, user: ext, password: rig.users[ext], domain: rig.domain, acwSeconds: 5, ...opts.sip } }))
   const host = await startHost({ dataDir: path.join(dir, 'data'), args: ['--config', configFile, ...(opts.phoneInPage ? ['--no-phone'] : [])] })
   let phone: Page | null = null
   if (opts.phoneInPage) {
