@@ -9,6 +9,8 @@ import { EventEmitter } from 'node:events'
 export interface DomainEvents {
   'ticket.submitted': {
     ticketId: string
+    /** The platform's ticket number (工单编号) the agent and QA see. */
+    ticketNumber?: string
     callId: string | null
     actor: string
     text: string

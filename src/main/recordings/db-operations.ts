@@ -20,11 +20,13 @@ export interface RecordingRow {
   problem: string | null
   localRemovedAt: number | null
   deletedAt: number | null
+  ticketId: number | null
+  ticketNumber: string | null
 }
 
 const SELECT = `SELECT id, call_id AS callId, file, mime, status, agent, started_at AS startedAt, ended_at AS endedAt, duration_ms AS durationMs,
   next_seq AS nextSeq, bytes, sealed_meta AS sealedMeta, upload_key AS uploadKey, platform_call_id AS platformCallId,
-  platform_recording_id AS platformRecordingId, problem, local_removed_at AS localRemovedAt, deleted_at AS deletedAt FROM recordings`
+  platform_recording_id AS platformRecordingId, problem, local_removed_at AS localRemovedAt, deleted_at AS deletedAt, ticket_id AS ticketId, ticket_number AS ticketNumber FROM recordings`
 
 const one = (db: Database.Database, where: string, ...args: unknown[]) => (db.prepare(`${SELECT} WHERE ${where}`).get(...args) as RecordingRow | undefined) ?? null
 
@@ -54,6 +56,9 @@ export const recordingOperations = {
     db.prepare('UPDATE recordings SET sealed_meta = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ?').run(a.sealedMeta, a.endedAt, a.id)
     return null
   },
+  /** The ticket filed for the call; the latest one wins (a re-filed ticket). */
+  'rec.linkTicket': (db: Database.Database, a: { callId: string; ticketId: number; ticketNumber: string | null }): boolean =>
+    db.prepare('UPDATE recordings SET ticket_id = ?, ticket_number = ? WHERE call_id = ?').run(a.ticketId, a.ticketNumber, a.callId).changes > 0,
   'rec.finalised': (db: Database.Database, a: { id: string; durationMs: number | null; bytes: number; endedAt: number; uploadKey: string }): null => {
     db.prepare("UPDATE recordings SET status = 'finalised', duration_ms = ?, bytes = ?, ended_at = COALESCE(ended_at, ?), upload_key = COALESCE(upload_key, ?) WHERE id = ? AND status = 'recording'").run(
       a.durationMs,

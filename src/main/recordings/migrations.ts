@@ -36,5 +36,16 @@ export const recordingMigrations: Migration[] = [
         CREATE INDEX recordings_started ON recordings(started_at);
       `)
     }
+  },
+  {
+    version: 57,
+    name: 'recordings linked to the ticket filed for the call',
+    up(db) {
+      // The ticket the agent filed during or after the call (workbench 'ticket.submitted'), for QA to open both.
+      db.exec(`
+        ALTER TABLE recordings ADD COLUMN ticket_id INTEGER;
+        ALTER TABLE recordings ADD COLUMN ticket_number TEXT;
+      `)
+    }
   }
 ]

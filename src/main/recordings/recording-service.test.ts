@@ -85,10 +85,16 @@ describe('recordings migration (real file)', () => {
     recordingOperations['rec.chunkWritten'](first, { id: 'r1', seq: 5, bytes: 100 })
     first.close()
     const again = openDatabase(file).db
-    expect(recordingOperations['rec.byCall'](again, { callId: 'c1' })).toMatchObject({ id: 'r1', status: 'recording', nextSeq: 1, bytes: 100 })
+    expect(recordingOperations['rec.byCall'](again, { callId: 'c1' })).toMatchObject({ id: 'r1', status: 'recording', nextSeq: 1, bytes: 100, ticketId: null })
     expect(recordingOperations['rec.create'](again, { id: 'r2', callId: 'c1', file: 'r2.rec', mime: 'audio/webm', agent: null, startedAt: 11 }).id).toBe('r1')
     expect(() => again.prepare("UPDATE recordings SET status = 'lost' WHERE id = 'r1'").run()).toThrow(/CHECK/)
+    // 57: the ticket filed for the call.
+    expect(recordingOperations['rec.linkTicket'](again, { callId: 'c1', ticketId: 42, ticketNumber: 'YL20261130000042' })).toBe(true)
+    expect(recordingOperations['rec.linkTicket'](again, { callId: 'nope', ticketId: 1, ticketNumber: null })).toBe(false)
     again.close()
+    const third = openDatabase(file).db
+    expect(recordingOperations['rec.get'](third, { id: 'r1' })).toMatchObject({ ticketId: 42, ticketNumber: 'YL20261130000042' })
+    third.close()
   })
 })
 
@@ -208,6 +214,21 @@ describe('recording store', () => {
     expect(await files('new-uploaded')).toBe(true)
     // Playing a removed copy says where to find it.
     await expect(later.audio({ username: 'lead01', roles: ['team_lead'] } as never, (await row('old-uploaded')).id)).rejects.toThrow(/retention/)
+    a.svc.stop()
+  })
+
+  it('finalises after a grace period when the phone host never says it stopped (it crashed), and links the ticket filed for the call', async () => {
+    const a = await service(tempDir(), crypto.randomBytes(32))
+    await a.svc.begin('call-4', 1000, 'audio/webm;codecs=opus')
+    for (const [i, c] of fixtureChunks().slice(0, 3).entries()) await a.svc.chunk('call-4', i, c)
+    a.bus.emit('call.ended', ended('call-4'))
+    a.bus.emit('ticket.submitted', { ticketId: '77', ticketNumber: 'YL20261130000077', callId: 'call-4', actor: 'agent01', text: '', category: null, department: null, suggested: null, handling: '', at: 1 })
+    const row = async () => (await a.db.call('rec.byCall', { callId: 'call-4' }))!
+    for (let i = 0; i < 40 && (await row()).status === 'recording'; i++) await new Promise((r) => setTimeout(r, 25))
+    await a.svc.idle()
+    expect(await row()).toMatchObject({ status: 'finalised', ticketId: 77, ticketNumber: 'YL20261130000077' })
+    expect((await row()).durationMs).toBeGreaterThan(2000)
+    expect(a.queued).toHaveLength(1)
     a.svc.stop()
   })
 })

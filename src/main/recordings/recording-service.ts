@@ -55,7 +55,7 @@ export class RecordingService {
   private readonly phoneDone = new Set<string>()
   private readonly graceTimers = new Map<string, NodeJS.Timeout>()
   private readonly now: () => number
-  private readonly offEnded: () => void
+  private readonly offBus: () => void
   private retentionTimer: NodeJS.Timeout | null = null
 
   constructor(
@@ -64,7 +64,16 @@ export class RecordingService {
   ) {
     this.dir = recordingsDir(ctx.config.dataDir)
     this.now = opts.now ?? Date.now
-    this.offEnded = ctx.bus.on('call.ended', (e) => void this.onCallEnded(e).catch((err: Error) => this.ctx.log.warn('recording: call end not recorded', { error: err.message })))
+    const offEnded = ctx.bus.on('call.ended', (e) => void this.onCallEnded(e).catch((err: Error) => this.ctx.log.warn('recording: call end not recorded', { error: err.message })))
+    const offTicket = ctx.bus.on('ticket.submitted', (e) => {
+      const ticketId = Number(e.ticketId)
+      if (!e.callId || !Number.isInteger(ticketId)) return
+      void ctx.db.call('rec.linkTicket', { callId: e.callId, ticketId, ticketNumber: e.ticketNumber ?? null }).catch((err: Error) => this.ctx.log.warn('recording: ticket not linked', { error: err.message }))
+    })
+    this.offBus = () => {
+      offEnded()
+      offTicket()
+    }
   }
 
   get enabled(): boolean {
@@ -83,7 +92,7 @@ export class RecordingService {
   }
 
   stop(): void {
-    this.offEnded()
+    this.offBus()
     if (this.retentionTimer) clearInterval(this.retentionTimer)
     for (const t of this.graceTimers.values()) clearTimeout(t)
     this.graceTimers.clear()
@@ -228,6 +237,8 @@ export class RecordingService {
         status: r.status,
         problem: r.problem,
         platformRecordingId: r.platformRecordingId,
+        ticketId: r.ticketId,
+        ticketNumber: r.ticketNumber,
         local: r.localRemovedAt === null
       }
     })
@@ -254,6 +265,8 @@ export class RecordingService {
           status: 'uploaded',
           problem: null,
           platformRecordingId: c.recordingId,
+          ticketId: c.ticketId,
+          ticketNumber: null,
           local: false
         })
       }

@@ -77,9 +77,12 @@ export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: Ou
             answeredAt: iso(meta?.answeredAt ?? row.startedAt),
             endedAt: iso(meta?.endedAt ?? row.endedAt ?? row.startedAt),
             result: 'answered',
-            recordingId: rec.id
+            recordingId: rec.id,
+            // The ticket filed for the call, when it was numbered before the upload.
+            ...(row.ticketId ? { ticketId: row.ticketId } : {})
           },
-          idempotencyKey: `${key}:end`
+          // The body differs once a ticket is linked: so does the key (a reused key with another body is refused).
+          idempotencyKey: row.ticketId ? `${key}:end:t${row.ticketId}` : `${key}:end`
         },
         token
       )

@@ -33,8 +33,11 @@ async function as(username: string) {
   if (core.session.currentUser()) await core.session.logout()
   await core.session.login(username, 'sandbox')
 }
-async function recordCall(callId: string, number: string, mimeType = 'audio/webm;codecs=opus') {
+async function recordCall(callId: string, number: string, mimeType = 'audio/webm;codecs=opus', ticket?: { id: number; number: string }) {
   expect(await value('phone', 'recordings', 'begin', { callId, startedAt: Date.now() - 4000, mimeType })).toEqual({ record: true })
+  // The agent files the ticket while the citizen is on the line.
+  if (ticket)
+    core.bus.emit('ticket.submitted', { ticketId: String(ticket.id), ticketNumber: ticket.number, callId, actor: 'agent01', text: '', category: null, department: null, suggested: null, handling: '', at: Date.now() })
   for (const [seq, c] of fixtureChunks().entries()) await value('phone', 'recordings', 'chunk', { callId, seq, data: c.toString('base64') })
   await value('phone', 'recordings', 'end', { callId, durationMs: 3200 })
   core.bus.emit('call.ended', {
@@ -80,14 +83,15 @@ afterAll(async () => {
 
 describe('call recordings with the reference platform', () => {
   it('uploads a finished recording through the outbox exactly once, with its call', async () => {
-    await recordCall('rec-call-1', '13907750001')
-    const row = await until(async () => rows().find((r) => r.callId === 'rec-call-1' && r.status === 'uploaded'), 20_000)
     const base = core.platformUrl
     const lead = await login(base, 'lead01')
+    const ticket = ((await client(base, lead)('GET', '/api/v1/tickets?limit=1')).body as { items: { id: number; number: string }[] }).items[0]!
+    await recordCall('rec-call-1', '13907750001', undefined, ticket)
+    const row = await until(async () => rows().find((r) => r.callId === 'rec-call-1' && r.status === 'uploaded'), 20_000)
     const calls = await client(base, lead)('GET', '/api/v1/calls?callerNumber=13907750001')
     const items = (calls.body as { items: { id: number; recordingId: number | null; status: string; result: string | null }[] }).items
     expect(items).toHaveLength(1)
-    expect(items[0]).toMatchObject({ recordingId: row.platformRecordingId, status: 'ended', result: 'answered' })
+    expect(items[0]).toMatchObject({ recordingId: row.platformRecordingId, status: 'ended', result: 'answered', ticketId: ticket.id })
     const audio = await fetch(`${base}/api/v1/recordings/${row.platformRecordingId}/audio`, { headers: { authorization: `Bearer ${lead}` } })
     const bytes = Buffer.from(await audio.arrayBuffer())
     expect(audio.headers.get('content-type')).toMatch(/audio\/webm/)
@@ -120,7 +124,9 @@ describe('call recordings with the reference platform', () => {
     await as('lead01')
     const list = await value<{ items: RecordingSummary[] }>('ui', 'recordings', 'list', {})
     const item = list.items.find((i) => i.callId === 'rec-call-1')!
-    expect(item).toMatchObject({ status: 'uploaded', direction: 'inbound', local: true })
+    expect(item).toMatchObject({ status: 'uploaded', direction: 'inbound', local: true, source: 'local' })
+    expect(item.ticketId).toBeGreaterThan(0)
+    expect(item.ticketNumber).toBeTruthy()
     expect(item.durationMs).toBeGreaterThan(2900)
     const played = await value<{ data: string; contentType: string; durationMs: number }>('ui', 'recordings', 'audio', { id: item.id })
     expect(played.contentType).toBe('audio/webm')

@@ -113,6 +113,7 @@ export class Submissions {
         await this.ctx.db.call('wb.submission.resolve', { key: s.idempotencyKey, ticketId: ticket.id, ticketNumber: ticket.number })
         this.ctx.bus.emit('ticket.submitted', {
           ticketId: String(ticket.id),
+          ticketNumber: ticket.number,
           callId: s.callId,
           actor: s.owner,
           text: summary.content,

@@ -33,6 +33,9 @@ export const RecordingSummarySchema = z.object({
   /** Why the platform refused the upload (Chinese first), when it did. */
   problem: z.string().nullable(),
   platformRecordingId: z.number().nullable(),
+  /** The ticket filed for the call (platform id and 工单编号), when there is one. */
+  ticketId: z.number().nullable(),
+  ticketNumber: z.string().nullable(),
   /** False once retention removed the local copy (it then plays from the platform), and for platform recordings. */
   local: z.boolean()
 })
