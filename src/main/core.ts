@@ -65,6 +65,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(now),
     training: { active: null, callee: null, scored: 0 },
+    recording: { enabled: config.recording.enabled, active: [] },
     notices: []
   })
   const notify = (level: 'info' | 'warning' | 'error', message: string) => {

@@ -84,6 +84,8 @@ describe('call recording: a sandbox call recorded, played with seek by a team le
     // Agents do not get a 录音 tab.
     assert.equal(await page.getByRole('tab', { name: '录音' }).count(), 0)
     await answerSimulatedCall(page)
+    // The agent sees that the call is recorded.
+    await page.getByRole('status', { name: '通话录音' }).getByText('录音中').waitFor({ timeout: 10_000 })
     // While the call goes on, chunks are already durable (sealed) in main's file.
     const live = await waitRow((r) => r.status === 'recording' && r.bytes > 0, 20_000)
     const file = path.join(host.dataDir, 'recordings', live.file)
@@ -97,6 +99,7 @@ describe('call recording: a sandbox call recorded, played with seek by a team le
     await page.getByRole('button', { name: '保持', exact: true }).waitFor({ timeout: 10_000 })
     await page.waitForTimeout(2000)
     await page.getByRole('button', { name: '挂断', exact: true }).click()
+    await page.getByRole('status', { name: '通话录音' }).getByText('录音中').waitFor({ state: 'detached', timeout: 10_000 })
 
     const done = await waitRow((r) => r.id === live.id && r.status === 'uploaded', 30_000)
     assert.ok(done.duration_ms! > 8000, `recording length ${done.duration_ms} ms`)

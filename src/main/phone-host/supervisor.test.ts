@@ -14,6 +14,7 @@ function setup() {
     sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(0),
     training: { active: null, callee: null, scored: 0 },
+    recording: { enabled: true, active: [] },
     notices: []
   })
   const restarts: number[] = []

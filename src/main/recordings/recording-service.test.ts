@@ -61,7 +61,15 @@ async function service(dir: string, key: Buffer, opts: { enabled?: boolean } = {
     cipher: new FieldCipher(key),
     audit: new AuditLog(db),
     bus,
-    hub: { get: () => ({ user: { username: 'agent01', roles: ['agent'] } }) },
+    hub: {
+      topics: { session: { user: { username: 'agent01', roles: ['agent'] } }, recording: { enabled: true, active: [] } } as Record<string, unknown>,
+      get(topic: string) {
+        return this.topics[topic]
+      },
+      set(topic: string, value: unknown) {
+        this.topics[topic] = value
+      }
+    },
     outbox: {
       enqueue: async (operation: string, entityKey: string | null, payload: unknown, _actor: string | null, key?: string) => {
         queued.push({ operation, entityKey, payload, key })
@@ -118,6 +126,9 @@ describe('recording store', () => {
     const a = await service(dir, key)
     await a.svc.recover()
     expect(await a.svc.begin('call-1', 1000, 'audio/webm;codecs=opus')).toEqual({ record: true })
+    const topic = () => (a.ctx.hub as unknown as { topics: { recording: { active: { callId: string }[] } } }).topics.recording
+    // The agent sees 录音中 for the call.
+    expect(topic().active.map((x) => x.callId)).toEqual(['call-1'])
     const chunks = fixtureChunks()
     await a.svc.chunk('call-1', 0, chunks[0]!)
     await a.svc.chunk('call-1', 1, chunks[1]!)
@@ -144,6 +155,7 @@ describe('recording store', () => {
     expect(Buffer.concat(read.chunks).equals(FIXTURE)).toBe(true)
 
     await b.svc.end('call-1')
+    expect((b.ctx.hub as unknown as { topics: { recording: { active: unknown[] } } }).topics.recording.active).toEqual([])
     b.bus.emit('call.ended', ended('call-1'))
     await new Promise((r) => setTimeout(r, 100))
     await b.svc.idle()

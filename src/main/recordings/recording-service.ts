@@ -117,6 +117,12 @@ export class RecordingService {
     return path.join(this.dir, row.file)
   }
 
+  /** The `recording` topic: what is being recorded now (the 录音中 indicator). */
+  private publish(change: (active: { callId: string; since: number }[]) => { callId: string; since: number }[]): void {
+    const cur = this.ctx.hub.get('recording')
+    this.ctx.hub.set('recording', { enabled: this.enabled, active: change(cur.active) })
+  }
+
   private user(): SessionUser | null {
     return this.ctx.hub.get('session').user
   }
@@ -129,6 +135,7 @@ export class RecordingService {
     const id = randomUUID()
     const row = await this.ctx.db.call('rec.create', { id, callId, file: `${id}.rec`, mime: mime.split(';')[0]!, agent: this.user()?.username ?? null, startedAt })
     if (row.id === id) this.ctx.log.info('recording: started', { recording: id })
+    if (row.status === 'recording') this.publish((a) => [...a.filter((x) => x.callId !== callId), { callId, since: startedAt }])
     return { record: row.status === 'recording' }
   }
 
@@ -154,6 +161,7 @@ export class RecordingService {
 
   /** The recorder stopped (the call hung up in the phone host). */
   async end(callId: string): Promise<void> {
+    this.publish((a) => a.filter((x) => x.callId !== callId))
     const row = await this.ctx.db.call('rec.byCall', { callId })
     if (!row) return
     this.phoneDone.add(row.id)
@@ -161,6 +169,7 @@ export class RecordingService {
   }
 
   private async onCallEnded(e: DomainEvents['call.ended']): Promise<void> {
+    this.publish((a) => a.filter((x) => x.callId !== e.callId))
     const row = await this.ctx.db.call('rec.byCall', { callId: e.callId })
     if (!row) return
     const meta: RecordingMeta = { direction: e.direction, remoteNumber: e.remoteNumber, answeredAt: e.answeredAt, endedAt: e.endedAt, purpose: e.purpose }

@@ -117,6 +117,13 @@ export const TrainingStateSchema = z.object({
 })
 export type TrainingState = z.infer<typeof TrainingStateSchema>
 
+/** Call recording (issue 4): which calls are being recorded now, so the agent sees 录音中. */
+export const RecordingStateSchema = z.object({
+  enabled: z.boolean(),
+  active: z.array(z.object({ callId: z.string(), since: z.number() }))
+})
+export type RecordingState = z.infer<typeof RecordingStateSchema>
+
 export const AppStateSchema = z.object({
   app: AppInfoSchema,
   session: SessionStateSchema,
@@ -125,6 +132,7 @@ export const AppStateSchema = z.object({
   sync: SyncStateSchema,
   phone: PhoneStateSchema,
   training: TrainingStateSchema,
+  recording: RecordingStateSchema,
   notices: z.array(NoticeSchema)
 })
 

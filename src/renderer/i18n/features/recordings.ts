@@ -3,6 +3,9 @@ export default {
   'zh-CN': {
     recordings: {
       title: '录音',
+      indicator: '通话录音',
+      on: '录音中',
+      off: '录音已关闭',
       refresh: '刷新',
       empty: '本机还没有通话录音',
       disabled: '通话录音已在配置中关闭，新通话不会录音。',
@@ -34,6 +37,9 @@ export default {
   en: {
     recordings: {
       title: 'Recordings',
+      indicator: 'Call recording',
+      on: 'Recording',
+      off: 'Recording off',
       refresh: 'Refresh',
       empty: 'No call recordings on this desk yet',
       disabled: 'Call recording is switched off in the configuration: new calls are not recorded.',
