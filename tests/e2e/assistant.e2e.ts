@@ -91,6 +91,13 @@ describe('seat assistant in the browser host', () => {
     assert.match(text, /建议立即上报班长/)
     // And the suggestion followed the new text.
     await panel.getByTestId('assistant-category').getByText('劳动和社会保障', { exact: false }).first().waitFor()
+
+    // The category's reply template goes into 答复内容 with one click.
+    const templates = panel.getByTestId('assistant-knowledge')
+    await templates.getByText('拖欠工资受理').click()
+    await templates.locator('details', { hasText: '拖欠工资受理' }).getByRole('button', { name: '插入答复' }).click()
+    await page.getByTestId('handling').getByText('直接答复').click()
+    assert.match(await page.getByLabel('答复内容', { exact: true }).inputValue(), /^您反映的拖欠工资问题已受理/)
   })
 
   it('shows the model’s accuracy view', async () => {

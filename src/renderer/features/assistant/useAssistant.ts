@@ -96,6 +96,11 @@ export function useAssistant() {
     if (!path) return
     intake.applySuggestion(department ? { category: path, department } : { category: path })
   }
+  /** A reply template into 答复内容 (after what is there); the agent fills its {placeholders} in the form. */
+  function insertTemplate(body: string): void {
+    intake.reply = intake.reply.trim() ? `${intake.reply}\n${body}` : body
+  }
+
   function applyDepartment(id: string): void {
     intake.applySuggestion({ department: id })
   }
@@ -128,5 +133,5 @@ export function useAssistant() {
     department: intake.department ? (names.get(intake.department) ?? intake.department) : ''
   }))
 
-  return { intake, suggestion, alerts, duplicates, knowledge, issues, error, busy, checking, chosen, applyCategory, applyDepartment, applyBest, runCheck }
+  return { intake, suggestion, alerts, duplicates, knowledge, issues, error, busy, checking, chosen, applyCategory, applyDepartment, applyBest, insertTemplate, runCheck }
 }
