@@ -216,6 +216,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
   }
 
   const wssPort = opts.wssPort ?? 8443
+  if (opts.tls && !fs.existsSync(path.join(kamailioModuleDir(), 'tls.so'))) throw new Error('SIP rig: Kamailio tls module missing: apt-get install -y kamailio-tls-modules')
   const tls = opts.tls ? makeTls(runDir) : null
   const kamCfg = path.join(runDir, 'kamailio.cfg')
   fs.writeFileSync(
