@@ -13,13 +13,14 @@ import { ROOT, startHost } from '../e2e/support/host'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 
+/** What the UI window loads: the assets its index.html references (not the phone host's code or the sandbox voices). */
 function bundleSizes() {
-  const dir = path.join(ROOT, 'out/renderer/assets')
+  const html = fs.readFileSync(path.join(ROOT, 'out/renderer/renderer/index.html'), 'utf8')
+  const files = new Set([...html.matchAll(/(?:src|href)="[^"]*?(assets\/[^"]+)"/g)].map((m) => m[1]!))
   let raw = 0
   let gzip = 0
-  for (const f of fs.readdirSync(dir)) {
-    if (f.startsWith('phone-')) continue // the phone host's own entry is not part of the UI
-    const buf = fs.readFileSync(path.join(dir, f))
+  for (const f of files) {
+    const buf = fs.readFileSync(path.join(ROOT, 'out/renderer', f))
     raw += buf.length
     gzip += zlib.gzipSync(buf, { level: 9 }).length
   }
