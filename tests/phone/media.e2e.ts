@@ -1,14 +1,9 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../e2e/support/browser'
-import type { RunningHost } from '../e2e/support/host'
-import { startRig, type Rig } from '../rig/rig'
-import { bare, serveBarePage, toneWav, type BareServer } from './support/bare-page'
-import { startDesk, type Bridge } from './support/desk-setup'
+import type { Page } from 'playwright-core'
+import { bare } from './support/bare-page'
+import type { Bridge } from './support/desk-setup'
+import { startThreeParties, type ThreeParties } from './support/three-parties'
 import { until } from './support/until'
 
 /**
@@ -19,41 +14,17 @@ import { until } from './support/until'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, () => {
-  let rig: Rig
-  let browser: Browser
-  let server: BareServer
-  let host: RunningHost
   let ui: Page
   let bridge: Bridge
   let caller: Page
-  let browser2: Browser
   let target: Page
+  let parties: ThreeParties
 
   before(async () => {
-    rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rig-media-')), auth: true, rtpengine: true })
-    // The caller speaks a 2.7 kHz tone, the consulted seat (2002, another browser) a 3.3 kHz one: each voice is
-    // recognisable, and both lie where the agent's fake microphone (a beep at 500 Hz and its harmonics) is quiet.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tones-'))
-    browser = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'caller.wav'), 2700)}`])
-    browser2 = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'seat.wav'), 3300)}`])
-    server = await serveBarePage()
-    ;({ host, ui, bridge } = await startDesk(rig, browser))
-    caller = await browser.newPage()
-    await caller.goto(server.url)
-    await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
-    target = await browser2.newPage()
-    await target.goto(server.url)
-    await bare(target, 'start', '2002', rig.users['2002'], rig.wsUrl, rig.domain)
-    await bare(target, 'setAutoAnswer', true)
+    parties = await startThreeParties('rig-media-')
+    ;({ ui, bridge, caller, target } = parties)
   })
-  after(async () => {
-    bridge?.close()
-    await browser2?.close()
-    await browser?.close()
-    await host?.stop()
-    await server?.close()
-    await rig?.stop()
-  })
+  after(() => parties?.stop())
 
   const card = () => ui.getByRole('region', { name: '来电信息' })
   const button = (name: string) => ui.getByRole('button', { name, exact: true })

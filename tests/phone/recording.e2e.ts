@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
-import type { Browser, Page } from 'playwright-core'
-import { launchChromium } from '../e2e/support/browser'
+import type { Page } from 'playwright-core'
 import type { RunningHost } from '../e2e/support/host'
-import { startRig, type Rig } from '../rig/rig'
-import { bare, serveBarePage, toneWav, type BareServer } from './support/bare-page'
-import { startDesk, type Bridge } from './support/desk-setup'
+import { bare } from './support/bare-page'
+import type { Bridge } from './support/desk-setup'
+import { startThreeParties, type ThreeParties } from './support/three-parties'
 
 /**
  * The call recording of a real call through Kamailio and rtpengine: a caller
@@ -29,39 +26,18 @@ interface Band {
 }
 
 describe('call recording of a real call through rtpengine (Chromium)', { timeout: 240_000 }, () => {
-  let rig: Rig
-  let browser: Browser
-  let browser2: Browser
-  let server: BareServer
   let host: RunningHost
   let ui: Page
   let bridge: Bridge
   let caller: Page
   let target: Page
+  let parties: ThreeParties
 
   before(async () => {
-    rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rig-rec-')), auth: true, rtpengine: true })
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tones-'))
-    browser = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'caller.wav'), 2700)}`])
-    browser2 = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'seat.wav'), 3300)}`])
-    server = await serveBarePage()
-    ;({ host, ui, bridge } = await startDesk(rig, browser))
-    caller = await browser.newPage()
-    await caller.goto(server.url)
-    await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
-    target = await browser2.newPage()
-    await target.goto(server.url)
-    await bare(target, 'start', '2002', rig.users['2002'], rig.wsUrl, rig.domain)
-    await bare(target, 'setAutoAnswer', true)
+    parties = await startThreeParties('rig-rec-')
+    ;({ host, ui, bridge, caller, target } = parties)
   })
-  after(async () => {
-    bridge?.close()
-    await browser2?.close()
-    await browser?.close()
-    await host?.stop()
-    await server?.close()
-    await rig?.stop()
-  })
+  after(() => parties?.stop())
 
   const button = (name: string) => ui.getByRole('button', { name, exact: true })
   const card = () => ui.getByRole('region', { name: '来电信息' })

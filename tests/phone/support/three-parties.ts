@@ -1,0 +1,63 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { launchChromium } from '../../e2e/support/browser'
+import type { RunningHost } from '../../e2e/support/host'
+import { startRig, type Rig } from '../../rig/rig'
+import { bare, serveBarePage, toneWav, type BareServer } from './bare-page'
+import { startDesk, type Bridge } from './desk-setup'
+
+/**
+ * The rig with three parties, as the media and recording specs need them: Kamailio + rtpengine with auth, the
+ * desk, a caller (1002, a bare sip.js page speaking a 2.7 kHz tone) and a seat to consult (2002, in another
+ * browser, speaking 3.3 kHz, auto-answering). Each voice is recognisable, and both lie where the agent's fake
+ * microphone (a beep at 500 Hz and its harmonics) is quiet.
+ */
+export interface ThreeParties {
+  rig: Rig
+  browser: Browser
+  browser2: Browser
+  server: BareServer
+  host: RunningHost
+  ui: Page
+  bridge: Bridge
+  caller: Page
+  target: Page
+  stop(): Promise<void>
+}
+
+export async function startThreeParties(runPrefix: string): Promise<ThreeParties> {
+  const rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), runPrefix)), auth: true, rtpengine: true })
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tones-'))
+  const browser = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'caller.wav'), 2700)}`])
+  const browser2 = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'seat.wav'), 3300)}`])
+  const server = await serveBarePage()
+  const { host, ui, bridge } = await startDesk(rig, browser)
+  const caller = await browser.newPage()
+  await caller.goto(server.url)
+  await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
+  const target = await browser2.newPage()
+  await target.goto(server.url)
+  await bare(target, 'start', '2002', rig.users['2002'], rig.wsUrl, rig.domain)
+  await bare(target, 'setAutoAnswer', true)
+  return {
+    rig,
+    browser,
+    browser2,
+    server,
+    host,
+    ui,
+    bridge,
+    caller,
+    target,
+    stop: async () => {
+      bridge.close()
+      await browser2.close()
+      await browser.close()
+      await host.stop()
+      await server.close()
+      await rig.stop()
+    }
+  }
+}
