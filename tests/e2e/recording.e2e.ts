@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './support/browser'
 import { startHost, type RunningHost } from './support/host'
 import { bridgeResult as bridge, signIn } from './support/workbench'
+import { recordingAudio } from './support/recording-audio'
 
 /**
  * Call recording with no SIP server: in the training sandbox a simulated citizen
@@ -121,11 +122,15 @@ describe('call recording: a sandbox call recorded, played with seek by a team le
     await table.getByRole('button', { name: '播放' }).first().click()
     const player = page.getByTestId('recording-player')
     await player.waitFor()
+    // Streamed into a MediaSource range by range, not handed over as one message.
+    assert.equal(await player.getAttribute('data-mode'), 'stream')
     await page.screenshot({ path: '/tmp/recording-panel.png', fullPage: true })
 
     // Decoded in the page: the agent's fake microphone on the left, the citizen's voice on the right.
     // (The page's CSP allows blob: for media only, so the bytes come over the bridge, as the player's did.)
-    const audio = (await bridge(host.url, 'recordings', 'audio', { id: done.id })).value as { data: string }
+    // Read in 16 KB ranges here (the player's are 1 MB), so several ranges are joined.
+    const audio = await recordingAudio((args) => bridge(host.url, 'recordings', 'audio', args), done.id, 16 * 1024)
+    assert.ok(audio.ranges > 1, `${audio.ranges} ranges`)
     const decoded = await page.evaluate(async (b64: string) => {
       const bin = atob(b64)
       const buf = new Uint8Array(bin.length)
@@ -228,7 +233,7 @@ describe('call recording survives a crash of the desk mid-call', () => {
     // And it plays: a team lead decodes the whole of it.
     await page.getByRole('button', { name: '退出登录' }).click()
     await signIn(page, 'lead01')
-    const audio = (await bridge(host.url, 'recordings', 'audio', { id: done.id })).value as { data: string }
+    const audio = await recordingAudio((args) => bridge(host.url, 'recordings', 'audio', args), done.id)
     const seconds = await page.evaluate(async (b64: string) => {
       const bin = atob(b64)
       const buf = new Uint8Array(bin.length)

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
 import type { RunningHost } from '../e2e/support/host'
+import { recordingAudio } from '../e2e/support/recording-audio'
 import { bare } from './support/bare-page'
 import type { Bridge } from './support/desk-setup'
 import { startThreeParties, type ThreeParties } from './support/three-parties'
@@ -95,8 +96,7 @@ describe('call recording of a real call through rtpengine (Chromium)', { timeout
     await bridge.call('session', 'logout', {})
     const login = await bridge.call('session', 'login', { username: 'qa01', password: 'sandbox' })
     assert.ok(login.ok, JSON.stringify(login))
-    const audio = await bridge.call<{ data: string }>('recordings', 'audio', { id: rec.id })
-    assert.ok(audio.ok, JSON.stringify(audio))
+    const audio = await recordingAudio((args) => bridge.call('recordings', 'audio', args), rec.id)
 
     const talk: [number, number] = [0.5, 4]
     const conf: [number, number] = [(conferenceAt - rec.startedAt) / 1000 + 1, (endedAt - rec.startedAt) / 1000 - 0.3]
@@ -139,7 +139,7 @@ describe('call recording of a real call through rtpengine (Chromium)', { timeout
           return out
         })
       },
-      [audio.value!.data, [talk, conf]] as const
+      [audio.data, [talk, conf]] as const
     )
     const talkBand = a as Band
     const confBand = b as Band

@@ -30,8 +30,8 @@ export async function createRecordingsFeature(ctx: FeatureContext, opts: Recordi
         },
         list: (args, call) => svc.list(call.user!, args.limit),
         audio: async (args, call) => {
-          const a = await svc.audio(call.user!, args.id)
-          return { contentType: a.contentType, data: a.data.toString('base64'), bytes: a.data.length, durationMs: a.durationMs }
+          const a = await svc.audio(call.user!, args.id, args.offset, args.length)
+          return { contentType: a.contentType, data: a.data.toString('base64'), offset: a.offset, bytes: a.data.length, total: a.total, durationMs: a.durationMs }
         },
         remove: async (args, call) => {
           await svc.remove(call.user!, args.id)

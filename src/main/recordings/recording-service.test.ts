@@ -14,6 +14,7 @@ import type { FeatureContext } from '../features/feature'
 import { recordingMigrations } from './migrations'
 import { recordingOperations } from './db-operations'
 import { RecordingService, recordingsDir } from './recording-service'
+import { MAX_AUDIO_RANGE } from '../../shared/ipc/services/recordings'
 import { readSealed } from './sealed-file'
 import { fixWebmDuration, webmTiming } from './webm-duration'
 import { FIXTURE, fixtureChunks } from '../../../tests/fixtures/recording/fixture'
@@ -226,6 +227,49 @@ describe('recording store', () => {
     expect(await files('new-uploaded')).toBe(true)
     // Playing a removed copy says where to find it.
     await expect(later.audio({ username: 'lead01', roles: ['team_lead'] } as never, (await row('old-uploaded')).id)).rejects.toThrow(/retention/)
+    a.svc.stop()
+  })
+
+  it('plays a recording in ranges: bounds checked with bilingual errors, one audit per playback, refused once deleted', async () => {
+    const a = await service(tempDir(), crypto.randomBytes(32))
+    await a.svc.begin('call-5', 1000, 'audio/webm;codecs=opus')
+    for (const [i, c] of fixtureChunks().entries()) await a.svc.chunk('call-5', i, c)
+    const id = (await a.db.call('rec.byCall', { callId: 'call-5' }))!.id
+    await a.svc.finalise(id)
+    const whole = Buffer.concat((await readSealed(path.join(recordingsDir(a.ctx.config.dataDir), `${id}.rec`), a.ctx.cipher)).chunks)
+    const lead = { username: 'lead01', roles: ['team_lead'] } as never
+    const plays = async () => (await a.db.call('audit.recent', { limit: 50 })).filter((e) => e.action === 'recording.play' && e.subject === `recording:${id}`).length
+
+    // A playback: ranges of 10 000 bytes until `total`, joined, are the whole WebM.
+    const parts: Buffer[] = []
+    let total = Infinity
+    for (let offset = 0; offset < total; ) {
+      const r = await a.svc.audio(lead, id, offset, 10_000)
+      expect(r).toMatchObject({ contentType: 'audio/webm', offset, total: whole.length })
+      expect(r.data.length).toBe(Math.min(10_000, whole.length - offset))
+      parts.push(r.data)
+      total = r.total
+      offset += r.data.length
+    }
+    expect(Buffer.concat(parts).equals(whole)).toBe(true)
+    expect(await plays()).toBe(1)
+    // Played again from the start: a second audit; a reader skipping offset 0 is audited at its first range.
+    await a.svc.audio(lead, id, 0, 100)
+    expect(await plays()).toBe(2)
+    await a.svc.audio({ username: 'qa01', roles: ['qa'] } as never, id, 5000, 100)
+    expect(await plays()).toBe(3)
+
+    // Bad ranges: a clear reason, Chinese first, and nothing read.
+    await expect(a.svc.audio(lead, id, whole.length, 100)).rejects.toMatchObject({ code: 'bad_request', zh: `读取位置 ${whole.length} 超出录音长度（共 ${whole.length} 字节）`, en: expect.stringContaining('past the end') })
+    await expect(a.svc.audio(lead, id, 0, MAX_AUDIO_RANGE + 1)).rejects.toMatchObject({ code: 'bad_request', zh: expect.stringContaining('每次读取录音'), en: expect.stringContaining('1 to 1048576 bytes') })
+    await expect(a.svc.audio(lead, id, 0, 0)).rejects.toMatchObject({ code: 'bad_request' })
+    await expect(a.svc.audio(lead, id, -1, 10)).rejects.toMatchObject({ code: 'bad_request', zh: expect.stringContaining('不小于 0') })
+    await expect(a.svc.audio(lead, id, 1.5, 10)).rejects.toMatchObject({ code: 'bad_request' })
+    expect(await plays()).toBe(3)
+
+    // Deleted between two ranges: the next range is refused, not served from the cache.
+    await a.db.call('rec.deleted', { id, at: Date.now() })
+    await expect(a.svc.audio(lead, id, 100, 100)).rejects.toMatchObject({ code: 'conflict', en: expect.stringContaining('deleted') })
     a.svc.stop()
   })
 

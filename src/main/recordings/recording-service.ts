@@ -6,10 +6,11 @@ import type { DomainEvents } from '../features/bus'
 import type { SessionUser } from '../ipc/dispatcher'
 import { DomainError } from '../ipc/dispatcher'
 import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
-import type { RecordingSummary } from '../../shared/ipc/services/recordings'
+import { MAX_AUDIO_RANGE, type RecordingSummary } from '../../shared/ipc/services/recordings'
 import type { RecordingRow } from './db-operations'
 import { appendSealed, readSealed, repairSealed, replaceSealed } from './sealed-file'
 import { fixWebmDuration } from './webm-duration'
+import { PlaybackCache, type PlainAudio } from './playback-cache'
 
 /** What the upload needs to know about the call; sealed in the table (the citizen's number). */
 export interface RecordingMeta {
@@ -57,6 +58,7 @@ export class RecordingService {
   private readonly now: () => number
   private readonly offBus: () => void
   private retentionTimer: NodeJS.Timeout | null = null
+  private readonly playback = new PlaybackCache()
 
   constructor(
     private readonly ctx: Ctx,
@@ -96,6 +98,7 @@ export class RecordingService {
     if (this.retentionTimer) clearInterval(this.retentionTimer)
     for (const t of this.graceTimers.values()) clearTimeout(t)
     this.graceTimers.clear()
+    this.playback.clear()
   }
 
   /** Settles once every queued append and finalisation has run (tests, shutdown). */
@@ -292,27 +295,44 @@ export class RecordingService {
     return JSON.parse(this.ctx.cipher.decryptText(row.sealedMeta)) as RecordingMeta
   }
 
-  /** The finished recording, decrypted (or from the platform when only it has the audio), for playback; audited. */
-  async audio(user: SessionUser, id: string): Promise<{ contentType: string; data: Buffer; durationMs: number | null }> {
+  /**
+   * A byte range of the finished recording, decrypted (or from the platform when only it has the audio), for the
+   * player. The whole recording is decrypted once per playback and kept briefly (PlaybackCache); each range is
+   * checked again (deleted meanwhile?) and a playback is audited once, at its first range.
+   */
+  async audio(user: SessionUser, id: string, offset = 0, length = MAX_AUDIO_RANGE): Promise<{ contentType: string; data: Buffer; offset: number; total: number; durationMs: number | null }> {
+    if (!Number.isInteger(offset) || offset < 0) throw new DomainError('bad_request', '录音读取位置必须是不小于 0 的整数', 'the range offset must be a whole number of bytes, 0 or more')
+    if (!Number.isInteger(length) || length < 1 || length > MAX_AUDIO_RANGE)
+      throw new DomainError('bad_request', `每次读取录音 1 至 ${MAX_AUDIO_RANGE} 字节`, `a range must be 1 to ${MAX_AUDIO_RANGE} bytes long`)
+    const { audio, subject, details } = await this.playable(id)
+    const total = audio.data.length
+    if (offset >= total && !(offset === 0 && total === 0))
+      throw new DomainError('bad_request', `读取位置 ${offset} 超出录音长度（共 ${total} 字节）`, `offset ${offset} is past the end of the recording (${total} bytes)`)
+    if (this.playback.startsPlayback(user.username, id, offset)) await this.ctx.audit.record(user.username, 'recording.play', subject, details)
+    return { contentType: audio.contentType, data: audio.data.subarray(offset, offset + length), offset, total, durationMs: audio.durationMs }
+  }
+
+  private async playable(id: string): Promise<{ audio: PlainAudio; subject: string; details: Record<string, unknown> }> {
     const platformId = platformIdOf(id)
     if (platformId !== null) {
-      const got = await this.fromPlatform(platformId)
-      await this.ctx.audit.record(user.username, 'recording.play', `platform-recording:${platformId}`, { source: 'platform' })
-      return { ...got, durationMs: null }
+      const audio = await this.playback.get(id, async () => ({ ...(await this.fromPlatform(platformId)), durationMs: null }))
+      return { audio, subject: `platform-recording:${platformId}`, details: { source: 'platform' } }
     }
     const row = await this.ctx.db.call('rec.get', { id })
-    if (!row || row.deletedAt !== null) throw new DomainError('conflict', '录音不存在或已删除', 'the recording does not exist or was deleted')
+    if (!row || row.deletedAt !== null) {
+      this.playback.drop(id)
+      throw new DomainError('conflict', '录音不存在或已删除', 'the recording does not exist or was deleted')
+    }
     if (row.status === 'recording') throw new DomainError('conflict', '通话尚未结束，录音还不能回放', 'the call is still going: the recording cannot be played yet')
     if (row.localRemovedAt !== null) {
-      if (row.platformRecordingId === null || !this.ctx.platform.download)
+      const remote = row.platformRecordingId
+      if (remote === null || !this.ctx.platform.download)
         throw new DomainError('conflict', '本机录音已按保留期限清理，请在平台调阅', 'the local copy was removed after its retention period; play it on the platform')
-      const got = await this.fromPlatform(row.platformRecordingId)
-      await this.ctx.audit.record(user.username, 'recording.play', `recording:${id}`, { callId: row.callId, source: 'platform' })
-      return { ...got, durationMs: row.durationMs }
+      const audio = await this.playback.get(id, async () => ({ ...(await this.fromPlatform(remote)), durationMs: row.durationMs }))
+      return { audio, subject: `recording:${id}`, details: { callId: row.callId, source: 'platform' } }
     }
-    const { chunks } = await readSealed(this.file(row), this.ctx.cipher)
-    await this.ctx.audit.record(user.username, 'recording.play', `recording:${id}`, { callId: row.callId })
-    return { contentType: row.mime, data: Buffer.concat(chunks), durationMs: row.durationMs }
+    const audio = await this.playback.get(id, async () => ({ contentType: row.mime, data: Buffer.concat((await readSealed(this.file(row), this.ctx.cipher)).chunks), durationMs: row.durationMs }))
+    return { audio, subject: `recording:${id}`, details: { callId: row.callId } }
   }
 
   private async fromPlatform(platformId: number): Promise<{ contentType: string; data: Buffer }> {
@@ -329,6 +349,7 @@ export class RecordingService {
 
   /** Admin: removes the local file and the platform's copy; audited. */
   async remove(user: SessionUser, id: string): Promise<void> {
+    this.playback.drop(id)
     const platformId = platformIdOf(id)
     if (platformId !== null) {
       await this.deleteOnPlatform(platformId, `recording-delete:p-${platformId}`)
@@ -359,6 +380,7 @@ export class RecordingService {
     const days = this.ctx.config.recording.retentionDays
     const rows = await this.ctx.db.call('rec.expired', { before: this.now() - days * 86_400_000 })
     for (const row of rows) {
+      this.playback.drop(row.id)
       await fs.rm(this.file(row), { force: true })
       await this.ctx.db.call('rec.localRemoved', { id: row.id, at: this.now() })
     }

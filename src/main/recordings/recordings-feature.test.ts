@@ -119,6 +119,8 @@ describe('call recordings with the reference platform', () => {
     await as('agent01')
     const refused = await call('ui', 'recordings', 'audio', { id: rows()[0]!.id })
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    // On every range, not only the first.
+    expect(await call('ui', 'recordings', 'audio', { id: rows()[0]!.id, offset: 100, length: 100 })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(await call('ui', 'recordings', 'list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
 
     await as('lead01')

@@ -9,6 +9,12 @@ export const RECORDING_DELETE_ROLES: readonly Role[] = ['admin']
 
 /** A chunk from the phone host: ~1 s of Opus, base64; far below this cap. */
 export const MAX_CHUNK_BASE64 = 2 * 1024 * 1024
+/**
+ * Playback reads a recording in ranges of at most this many bytes (≈4 min of the
+ * 32 kbit/s Opus), so an hour-long call (~14 MB) never crosses IPC in one message
+ * and the player starts after the first range.
+ */
+export const MAX_AUDIO_RANGE = 1024 * 1024
 
 const callId = z.string().min(1).max(64)
 
@@ -71,13 +77,17 @@ export const recordingServices = {
       args: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
       result: z.object({ items: z.array(RecordingSummarySchema), platformUnavailable: z.boolean() })
     }),
-    /** The finished recording's audio (WebM/Opus, base64) for the player, from this desk or the platform; every playback is audited. */
+    /**
+     * A byte range of the finished recording's audio (WebM/Opus, base64) for the player, from this desk or the
+     * platform: `offset` from 0, `length` at most MAX_AUDIO_RANGE; `total` says how far to go. The role is checked
+     * on every range; a playback (the range at offset 0, or the first range in a while) is audited once.
+     */
     audio: method({
       caller: 'ui',
       session: true,
       roles: RECORDING_PLAY_ROLES,
-      args: z.strictObject({ id: z.string().min(1).max(64) }),
-      result: z.object({ contentType: z.string(), data: z.string(), bytes: z.number(), durationMs: z.number().nullable() })
+      args: z.strictObject({ id: z.string().min(1).max(64), offset: z.number().int().min(0).default(0), length: z.number().int().min(1).default(MAX_AUDIO_RANGE) }),
+      result: z.object({ contentType: z.string(), data: z.string(), offset: z.number(), bytes: z.number(), total: z.number(), durationMs: z.number().nullable() })
     }),
     /** Delete the local copy and the platform's (admin only, audited). */
     remove: method({ caller: 'ui', session: true, roles: RECORDING_DELETE_ROLES, args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.null() }),
