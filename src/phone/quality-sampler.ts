@@ -1,4 +1,4 @@
-import { CODECS, estimateMos, initialQualityWatch, stepQualityWatch, type QualitySample, type QualityWatchState } from '../shared/phone'
+import { CODECS, estimateMos, firstPacketAt, initialQualityWatch, ptimeOf, stepQualityWatch, type QualitySample, type QualityWatchState } from '../shared/phone'
 import { peerOf } from './media'
 import type { SipJsDriver } from './sipjs-driver'
 
@@ -19,16 +19,19 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
   const firstMedia = new Map<string, number>()
   // From the moment a call is answered until its first RTP arrives, look every 5 ms: that moment is worth knowing
   // exactly. One getStats at a time: overlapping ones queue up on WebRTC's threads and report the packet late.
+  // Chromium serves the same cached report for 50 ms, so the moment is worked out from the report's packet times.
   let watching = true
   const watchFirstMedia = async (callId: string) => {
     const started = Date.now()
+    let noneAt: number | null = null
     while (watching && !firstMedia.has(callId) && Date.now() - started < 10_000) {
       const session = driver.sessionOf(callId)
       const pc = session ? peerOf(session) : null
       if (!pc || pc.connectionState === 'closed') return
       const s = await sample(pc).catch(() => null)
+      if (s && !(s.bytesReceived && s.bytesReceived > 0)) noneAt = s.reportAt
       if (s && s.bytesReceived && s.bytesReceived > 0 && !firstMedia.has(callId)) {
-        const at = Date.now()
+        const at = Math.round(firstPacketAt({ lastPacketAt: s.lastPacketAt, packets: s.packetsReceived, ptimeMs: ptimeOf(pc.remoteDescription?.sdp), seenAt: Date.now(), noneAt }))
         firstMedia.set(callId, at)
         driver.report({
           type: 'quality',
@@ -93,14 +96,19 @@ interface RawStats {
   rttMs: number | null
   audioLevel: number | null
   codec: string
+  /** When the inbound stream's last packet arrived (epoch ms), and when the report was made. */
+  lastPacketAt: number | null
+  reportAt: number | null
 }
 
 async function sample(pc: RTCPeerConnection): Promise<RawStats> {
-  const out: RawStats = { bytesSent: null, bytesReceived: null, packetsLost: 0, packetsReceived: 0, jitterMs: null, rttMs: null, audioLevel: null, codec: '' }
+  const out: RawStats = { bytesSent: null, bytesReceived: null, packetsLost: 0, packetsReceived: 0, jitterMs: null, rttMs: null, audioLevel: null, codec: '', lastPacketAt: null, reportAt: null }
   const report = await pc.getStats()
   const codecs = new Map<string, string>()
   report.forEach((s: Record<string, unknown>) => {
     if (s.type === 'codec') codecs.set(s.id as string, String(s.mimeType ?? ''))
+    // Every entry of one report carries the time it was made (before the first packet there is no inbound-rtp).
+    if (typeof s.timestamp === 'number') out.reportAt = s.timestamp
   })
   report.forEach((s: Record<string, unknown>) => {
     if (s.kind !== 'audio' && s.mediaType !== 'audio' && s.type !== 'candidate-pair') return
@@ -110,6 +118,7 @@ async function sample(pc: RTCPeerConnection): Promise<RawStats> {
       out.packetsLost = Math.max(0, Number(s.packetsLost ?? 0))
       if (typeof s.jitter === 'number') out.jitterMs = s.jitter * 1000
       if (typeof s.audioLevel === 'number') out.audioLevel = s.audioLevel
+      if (typeof s.lastPacketReceivedTimestamp === 'number') out.lastPacketAt = s.lastPacketReceivedTimestamp
       out.codec = codecs.get(s.codecId as string) ?? out.codec
     } else if (s.type === 'outbound-rtp') {
       out.bytesSent = Number(s.bytesSent ?? 0)

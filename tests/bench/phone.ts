@@ -6,10 +6,18 @@
  * - bareAnswerToMediaMs: the same for a bare sip.js page answering in the same run (median);
  * - answerToMediaRatio = answerToMediaMs / bareAnswerToMediaMs (goal ≤ 1.1).
  * Prints one JSON line.
+ *
+ * The first packet's arrival is worked out from the stats report (Chromium caches getStats for 50 ms; see
+ * firstPacketAt in src/shared/phone/quality.ts), the same way for the desk and the bare page.
+ *
+ * Two machines on two cores: the citizen's side (Kamailio, rtpengine and the calling Chromium) runs on CPU 1 and
+ * the agent's PC (the desk: main, phone host and UI; and the bare sip.js page it is compared with) on CPU 0, so the
+ * caller's own work is not slowed by whichever agent is answering. With one CPU, everything shares it (`pinned`).
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { launchChromium } from '../e2e/support/browser'
 import { startRig } from '../rig/rig'
 import { bare, serveBarePage } from '../phone/support/bare-page'
@@ -25,12 +33,17 @@ const round1 = (x: number) => Math.round(x * 10) / 10
 async function main(): Promise<void> {
   // tests/bench/run.mjs runs this under `unshare --net`: when loopback is the only interface, tell the rig so.
   if (Object.keys(os.networkInterfaces()).every((name) => name === 'lo')) process.env.RIG_IN_NETNS = '1'
+  // Processes inherit the CPU set of the one that starts them: start the citizen's side pinned to CPU 1, then the
+  // agent's side pinned to CPU 0.
+  const pinned = os.cpus().length >= 2 && pinTo(1)
   const rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), 'rig-bench-')), auth: true, rtpengine: true })
+  const callerBrowser = await launchChromium()
+  if (pinned) pinTo(0)
   const browser = await launchChromium()
   const server = await serveBarePage()
   const { host, ui, bridge } = await startDesk(rig, browser)
   try {
-    const caller = await browser.newPage()
+    const caller = await callerBrowser.newPage()
     await caller.goto(server.url)
     await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
     const bareAgent = await browser.newPage()
@@ -103,16 +116,23 @@ async function main(): Promise<void> {
         answerToMediaMs: round1(answerToMediaMs),
         bareAnswerToMediaMs: round1(bareAnswerToMediaMs),
         answerToMediaRatio: Math.round((answerToMediaMs / bareAnswerToMediaMs) * 100) / 100,
-        rounds: { ring: ring.length, desk: desk.length, bare: bareMs.length }
+        rounds: { ring: ring.length, desk: desk.length, bare: bareMs.length },
+        pinned
       })
     )
   } finally {
     bridge.close()
     await browser.close()
+    await callerBrowser.close()
     await host.stop()
     await server.close()
     await rig.stop()
   }
+}
+
+/** Pins this process (every thread) to one CPU; what it starts from now on inherits that. */
+function pinTo(cpu: number): boolean {
+  return spawnSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' }).status === 0
 }
 
 main().catch((err: Error) => {

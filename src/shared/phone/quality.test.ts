@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CODECS, estimateMos, initialQualityWatch, mosFromR, rFactor, stepQualityWatch, type QualityWatchState } from './quality'
+import { CODECS, estimateMos, firstPacketAt, initialQualityWatch, mosFromR, ptimeOf, rFactor, stepQualityWatch, type QualityWatchState } from './quality'
 
 describe('E-model MOS estimate', () => {
   it('G.107 R→MOS mapping at reference points', () => {
@@ -65,5 +65,30 @@ describe('MOS < 3.5 for 5 s warning', () => {
   })
   it('threshold and duration are configurable', () => {
     expect(run([[0, 3.9], [2000, 3.9]], { threshold: 4, holdMs: 2000 })).toEqual([false, true])
+  })
+})
+
+describe('first inbound packet time', () => {
+  it('steps back from the last packet by one ptime per earlier packet', () => {
+    // Report seen at 1100 (cached since 1080) with 3 packets, the last at 1078: the first came at 1038.
+    expect(firstPacketAt({ lastPacketAt: 1078, packets: 3, ptimeMs: 20, seenAt: 1100, noneAt: 1030 })).toBe(1038)
+  })
+
+  it('never before the last report that showed no packet, never after the last packet', () => {
+    expect(firstPacketAt({ lastPacketAt: 1078, packets: 9, ptimeMs: 20, seenAt: 1100, noneAt: 1030 })).toBe(1030)
+    expect(firstPacketAt({ lastPacketAt: 1078, packets: 1, ptimeMs: 20, seenAt: 1100, noneAt: null })).toBe(1078)
+    expect(firstPacketAt({ lastPacketAt: 2000, packets: 1, ptimeMs: 20, seenAt: 1100, noneAt: null })).toBe(1100)
+  })
+
+  it('falls back to when it was seen without a packet time', () => {
+    expect(firstPacketAt({ lastPacketAt: null, packets: 2, ptimeMs: 20, seenAt: 1100, noneAt: 1000 })).toBe(1100)
+    expect(firstPacketAt({ lastPacketAt: Number.NaN, packets: 2, ptimeMs: 20, seenAt: 1100, noneAt: 1000 })).toBe(1100)
+  })
+
+  it('reads a=ptime from the remote SDP, 20 ms otherwise', () => {
+    expect(ptimeOf('v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=ptime:40\r\n')).toBe(40)
+    expect(ptimeOf('v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n')).toBe(20)
+    expect(ptimeOf(undefined)).toBe(20)
+    expect(ptimeOf('a=ptime:0\r\n')).toBe(20)
   })
 })

@@ -122,3 +122,26 @@ export function stepQualityWatch(state: QualityWatchState, at: number, mos: numb
   const cleared = at - goodSince >= clearMs
   return { warning: !cleared, badSince: null, goodSince: cleared ? null : goodSince, lastAt: at }
 }
+
+/**
+ * When the first inbound RTP packet of a call arrived, from the first stats
+ * report that shows any. Chromium caches getStats results for 50 ms, so however
+ * often it is polled, "the first report with bytes" lands up to 50 ms after the
+ * packet did. The report also gives the last packet's arrival time and the count:
+ * packets come one per ptime, so the first came (count − 1) × ptime before the
+ * last. Bounded by the last report that still showed none (it had not arrived)
+ * and by the last packet's own time.
+ */
+export function firstPacketAt(s: { lastPacketAt: number | null; packets: number; ptimeMs: number; seenAt: number; noneAt: number | null }): number {
+  if (s.lastPacketAt === null || !Number.isFinite(s.lastPacketAt) || s.packets < 1) return s.seenAt
+  const estimate = s.lastPacketAt - (s.packets - 1) * s.ptimeMs
+  const upper = Math.min(s.lastPacketAt, s.seenAt)
+  return Math.max(s.noneAt ?? -Infinity, Math.min(estimate, upper))
+}
+
+/** The packet duration a remote SDP asks for (a=ptime), 20 ms (Opus' and G.711's usual) when it names none. */
+export function ptimeOf(sdp: string | undefined): number {
+  const m = /^a=ptime:(\d+)/m.exec(sdp ?? '')
+  const v = m ? Number(m[1]) : 20
+  return v >= 5 && v <= 120 ? v : 20
+}

@@ -112,17 +112,35 @@ window.bare = (() => {
     }
     return peak
   }
-  /** Answer the newest incoming call and time answer → first inbound RTP byte (ms). */
+  /**
+   * Answer the newest incoming call and time answer → first inbound RTP packet (ms). Chromium caches getStats
+   * for 50 ms, so the packet's arrival is worked out from the report as the desk does (firstPacketAt in
+   * src/shared/phone/quality.ts): the last packet's time, one ptime back per earlier packet, not before the
+   * last report that showed none.
+   */
   async function answerTimed() {
     const s = sessions[sessions.length - 1]
-    const t0 = performance.now()
+    const t0 = Date.now()
     await s.accept()
+    let noneAt = -Infinity
     for (;;) {
       const pc = s.sessionDescriptionHandler.peerConnection
-      let bytes = 0
-      ;(await pc.getStats()).forEach((r) => { if (r.type === 'inbound-rtp' && r.kind === 'audio') bytes = r.bytesReceived })
-      if (bytes > 0) return performance.now() - t0
-      if (performance.now() - t0 > 10000) return -1
+      let rtp = null
+      let at = null
+      ;(await pc.getStats()).forEach((r) => {
+        at = r.timestamp
+        if (r.type === 'inbound-rtp' && r.kind === 'audio' && r.bytesReceived > 0) rtp = r
+      })
+      const seen = Date.now()
+      if (rtp) {
+        const m = /^a=ptime:(\d+)/m.exec(pc.remoteDescription ? pc.remoteDescription.sdp : '')
+        const ptime = m ? Number(m[1]) : 20
+        const last = rtp.lastPacketReceivedTimestamp
+        const first = typeof last === 'number' ? Math.max(noneAt, Math.min(last - (rtp.packetsReceived - 1) * ptime, last, seen)) : seen
+        return first - t0
+      }
+      if (at !== null) noneAt = at
+      if (seen - t0 > 10000) return -1
       await new Promise((r) => setTimeout(r, 5))
     }
   }
