@@ -29,6 +29,8 @@ export function startDeviceWatch(driver: SipJsDriver, media: BrowserMedia): () =
       fallback = { kind, from: id, to: 'default' }
       await media.setDevices({ [kind]: '' }).catch(() => undefined)
     }
+    // The default microphone pulled: nothing chosen changed, but the call's microphone is gone.
+    if (!fallback && (await media.reviveMic().catch(() => false))) fallback = { kind: 'mic', from: 'default', to: 'default' }
     const devices: Devices = { inputs, outputs, selected: media.selected() }
     driver.report({ type: 'devices', devices, fallback })
   }

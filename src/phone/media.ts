@@ -12,6 +12,14 @@ export class BrowserMedia implements PhoneMedia {
   private readonly rings = new Map<string, { ctx: AudioContext; stop(): void }>()
   private devices = { mic: '', speaker: '', ringer: '' }
   private mixCtx: AudioContext | null = null
+  /**
+   * The three-way mix, per leg: what that leg hears (the mixer's output, sent as the leg's track) and the
+   * agent's microphone feeding it. A microphone switch swaps only the microphone inside each mix; replacing
+   * the leg's track instead would cut the other party out of what this leg hears.
+   */
+  private readonly mixes = new Map<Session, Mix>()
+  /** Microphone switches one at a time (a pulled device may be noticed by `ended` and `devicechange` together). */
+  private micSwitch: Promise<void> = Promise.resolve()
   /** A microphone stream opened while the phone rings, so answering does not wait for getUserMedia. */
   private warm: { key: string; stream: Promise<MediaStream>; timer: ReturnType<typeof setTimeout> } | null = null
 
@@ -58,30 +66,74 @@ export class BrowserMedia implements PhoneMedia {
   }
 
   /** Live calls take the newly chosen microphone without renegotiation (a pulled headset falls back mid-call). */
-  private async switchMic(): Promise<void> {
-    if (!this.sessions.size) return
-    const stream = await navigator.mediaDevices.getUserMedia(this.constraints())
-    const track = stream.getAudioTracks()[0]
-    if (!track) return
-    for (const session of this.sessions.values()) {
-      const sender = peerOf(session)?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null)
-      if (!sender) continue
-      const old = sender.track
-      const next = track.clone()
-      // A muted or held call stays so on the new microphone.
-      next.enabled = old?.enabled ?? true
-      this.watchEnded(next)
-      await sender.replaceTrack(next)
-      old?.stop()
+  private switchMic(): Promise<void> {
+    const run = this.micSwitch.then(async () => {
+      if (!this.sessions.size) return
+      const stream = await navigator.mediaDevices.getUserMedia(this.constraints())
+      const track = stream.getAudioTracks()[0]
+      if (!track) return
+      for (const session of this.sessions.values()) {
+        const mix = this.mixes.get(session)
+        if (mix) {
+          this.feedMix(mix, track.clone())
+          continue
+        }
+        const sender = audioSender(session)
+        if (!sender) continue
+        const old = sender.track
+        const next = track.clone()
+        // A muted or held call stays so on the new microphone.
+        next.enabled = old?.enabled ?? true
+        this.watchEnded(next)
+        await sender.replaceTrack(next)
+        old?.stop()
+      }
+      track.stop()
+    })
+    this.micSwitch = run.catch(() => undefined)
+    return run
+  }
+
+  /**
+   * A live call whose microphone has ended (pulled) while the chosen device did not change — the agent was on
+   * the system default, which now is another device — opens the microphone again so the call is heard.
+   */
+  async reviveMic(): Promise<boolean> {
+    await this.micSwitch
+    const ended = [...this.sessions.values()].some((session) => {
+      const mix = this.mixes.get(session)
+      const track = mix ? mix.mic?.track : audioSender(session)?.track
+      return track?.readyState === 'ended'
+    })
+    if (ended) await this.switchMic()
+    return ended
+  }
+
+  /** The agent's microphone into one leg's mix, in place of the one before. */
+  private feedMix(mix: Mix, track: MediaStreamTrack): void {
+    const ctx = this.mixCtx
+    if (!ctx) return
+    if (mix.mic) {
+      mix.mic.node.disconnect()
+      mix.mic.track.stop()
     }
-    track.stop()
+    // Mute and hold act on the leg's mixed track; the microphone inside the mix always plays.
+    track.enabled = true
+    const node = ctx.createMediaStreamSource(new MediaStream([track]))
+    node.connect(mix.dest)
+    this.watchEnded(track)
+    mix.mic = { track, node }
   }
 
   /** Called when the microphone a call is using ends by itself (unplugged, driver gone): look at the devices now. */
   onMicEnded: (() => void) | null = null
 
+  private readonly watched = new WeakSet<MediaStreamTrack>()
+
   private watchEnded(track: MediaStreamTrack | null | undefined): void {
-    track?.addEventListener('ended', () => this.onMicEnded?.())
+    if (!track || this.watched.has(track)) return
+    this.watched.add(track)
+    track.addEventListener('ended', () => this.onMicEnded?.())
   }
 
   async hasOutput(): Promise<boolean> {
@@ -138,7 +190,14 @@ export class BrowserMedia implements PhoneMedia {
   }
 
   detach(callId: string): void {
+    const session = this.sessions.get(callId)
     this.sessions.delete(callId)
+    const mix = session && this.mixes.get(session)
+    if (mix) {
+      this.mixes.delete(session)
+      mix.mic?.node.disconnect()
+      mix.mic?.track.stop()
+    }
     const a = this.players.get(callId)
     if (!a) return
     a.srcObject = null
@@ -190,18 +249,33 @@ export class BrowserMedia implements PhoneMedia {
       for (const r of pc.getReceivers()) if (r.track) s.addTrack(r.track)
       return s
     }
-    const localTrack = (pc: RTCPeerConnection) => pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null
-    const mixFor = (self: RTCPeerConnection, other: RTCPeerConnection) => {
+    const mixFor = (self: Session, other: RTCPeerConnection) => {
       const dest = ctx.createMediaStreamDestination()
-      const mic = localTrack(self)
-      if (mic) ctx.createMediaStreamSource(new MediaStream([mic.clone()])).connect(dest)
       ctx.createMediaStreamSource(remote(other)).connect(dest)
-      const sender = self.getSenders().find((s) => s.track?.kind === 'audio')
-      void sender?.replaceTrack(dest.stream.getAudioTracks()[0]!)
+      const mix: Mix = { dest, mic: null }
+      this.mixes.set(self, mix)
+      const sender = audioSender(self)
+      const mic = sender?.track ?? null
+      const out = dest.stream.getAudioTracks()[0]!
+      // A muted agent stays muted in the three-way call.
+      out.enabled = mic?.enabled ?? true
+      // The microphone track itself moves into the mix (no clone left running behind it).
+      if (mic) this.feedMix(mix, mic)
+      void sender?.replaceTrack(out)
     }
-    mixFor(pa, pb)
-    mixFor(pb, pa)
+    mixFor(a, pb)
+    mixFor(b, pa)
   }
+}
+
+interface Mix {
+  dest: MediaStreamAudioDestinationNode
+  mic: { track: MediaStreamTrack; node: MediaStreamAudioSourceNode } | null
+}
+
+/** The sender of a call's audio (its track may be null after a failed switch). */
+function audioSender(session: Session): RTCRtpSender | undefined {
+  return peerOf(session)?.getSenders().find((s) => s.track?.kind === 'audio' || s.track === null)
 }
 
 export function peerOf(session: Session): RTCPeerConnection | null {

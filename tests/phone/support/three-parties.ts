@@ -24,16 +24,20 @@ export interface ThreeParties {
   bridge: Bridge
   caller: Page
   target: Page
+  /** With `agentTone`: the desk's phone host, a page of its own browser whose microphones speak that tone. */
+  phone: Page | null
   stop(): Promise<void>
 }
 
-export async function startThreeParties(runPrefix: string): Promise<ThreeParties> {
+export async function startThreeParties(runPrefix: string, opts: { agentTone?: number } = {}): Promise<ThreeParties> {
   const rig = await startRig({ runDir: fs.mkdtempSync(path.join(os.tmpdir(), runPrefix)), auth: true, rtpengine: true })
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tones-'))
   const browser = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'caller.wav'), 2700)}`])
   const browser2 = await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'seat.wav'), 3300)}`])
   const server = await serveBarePage()
-  const { host, ui, bridge } = await startDesk(rig, browser)
+  // The agent's own recognisable voice needs a browser of its own for the phone host (fake devices share one file).
+  const agentBrowser = opts.agentTone ? await launchChromium([`--use-file-for-fake-audio-capture=${toneWav(path.join(dir, 'agent.wav'), opts.agentTone)}`]) : null
+  const { host, ui, bridge, phone } = await startDesk(rig, agentBrowser ?? browser, '1001', { phoneInPage: !!agentBrowser })
   const caller = await browser.newPage()
   await caller.goto(server.url)
   await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
@@ -51,8 +55,10 @@ export async function startThreeParties(runPrefix: string): Promise<ThreeParties
     bridge,
     caller,
     target,
+    phone,
     stop: async () => {
       bridge.close()
+      await agentBrowser?.close()
       await browser2.close()
       await browser.close()
       await host.stop()

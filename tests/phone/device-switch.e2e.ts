@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
+import { bare } from './support/bare-page'
+import type { Bridge } from './support/desk-setup'
+import { recordingBands, recordingRows, type Bands } from './support/recording-bands'
+import { startThreeParties, type ThreeParties } from './support/three-parties'
+import { until } from './support/until'
+
+/**
+ * The agent's microphone changes during a call: chosen in the settings, or pulled out (the chosen one, or the
+ * system default) so the desk falls back. Kamailio + rtpengine, the desk's phone host as a page of its own
+ * Chromium whose every fake microphone speaks 1.5 kHz (the agent), a caller at 2.7 kHz and seat 2002 at 3.3 kHz.
+ * Who hears whom is measured by tone frequency at each far end; the recording is decoded and measured the same way.
+ *
+ * A pulled device is simulated as the operating system does it: every track from it ends, and `devicechange`
+ * fires with a list that no longer has it. Chromium's fake microphones all speak the same file, so "the new
+ * microphone is heard" is proven by every track of the old one having ended while the tone still arrives.
+ */
+const AGENT = 1500
+const CALLER = 2700
+const SEAT = 3300
+/** Where nobody speaks: the floor each tone is compared with. */
+const QUIET = 4100
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('microphone switched mid-call: three-way mix and recording (Chromium, rtpengine)', { timeout: 300_000 }, () => {
+  let parties: ThreeParties
+  let ui: Page
+  let phone: Page
+  let bridge: Bridge
+  let caller: Page
+  let target: Page
+
+  before(async () => {
+    parties = await startThreeParties('rig-devswitch-', { agentTone: AGENT })
+    ;({ ui, bridge, caller, target } = parties)
+    phone = parties.phone!
+    // Every microphone track the phone host opens or clones, so the test can pull a device and see what is live.
+    await phone.evaluate(`(() => {
+      const tracks = (window.__micTracks = [])
+      const md = navigator.mediaDevices
+      const gum = md.getUserMedia.bind(md)
+      md.getUserMedia = (c) => gum(c).then((s) => { tracks.push(...s.getAudioTracks()); return s })
+      const clone = MediaStreamTrack.prototype.clone
+      MediaStreamTrack.prototype.clone = function () { const t = clone.call(this); if (t.kind === 'audio') tracks.push(t); return t }
+    })()`)
+  })
+  after(() => parties?.stop())
+
+  const card = () => ui.getByRole('region', { name: '来电信息' })
+  const button = (name: string) => ui.getByRole('button', { name, exact: true })
+  /** The devices of the live microphone tracks in the phone host. */
+  const liveMics = () => phone.evaluate<string[]>(`window.__micTracks.filter((t) => t.readyState === 'live').map((t) => t.getSettings().deviceId)`)
+  const inputId = (label: string) =>
+    phone.evaluate<string>(`navigator.mediaDevices.enumerateDevices().then((l) => l.find((d) => d.kind === 'audioinput' && d.label === ${JSON.stringify(label)}).deviceId)`)
+  /** Unplug: the device leaves the list (unless it is the default, which is always listed), its tracks end. */
+  const pull = (deviceId: string, unlist: boolean) =>
+    phone.evaluate(`(() => {
+      const md = navigator.mediaDevices
+      if (${unlist}) {
+        const real = md.enumerateDevices.bind(md)
+        md.enumerateDevices = () => real().then((l) => l.filter((d) => d.deviceId !== ${JSON.stringify(deviceId)}))
+      }
+      for (const t of window.__micTracks) if (t.readyState === 'live' && t.getSettings().deviceId === ${JSON.stringify(deviceId)}) t.stop()
+      md.dispatchEvent(new Event('devicechange'))
+    })()`)
+
+  /** Each far end hears the tones it should (each well above the quiet floor), measured over 1.2 s. */
+  async function hearsAll(what: string, i: number): Promise<Record<string, number>> {
+    const heard: Record<string, number> = {}
+    const parts: [string, Page, number, number[]][] = [
+      ['caller', caller, i, [AGENT, SEAT]],
+      ['seat', target, 0, [AGENT, CALLER]]
+    ]
+    for (const [who, page, leg, tones] of parts) {
+      await until(`${what}: the ${who} hears ${tones.join(' Hz and ')} Hz`, async () => {
+        const quiet = await bare<number>(page, 'toneDb', leg, QUIET, 600)
+        const levels = await Promise.all(tones.map((hz) => bare<number>(page, 'toneDb', leg, hz, 1200)))
+        tones.forEach((hz, k) => (heard[`${who}@${hz}`] = Math.round(levels[k]! - quiet)))
+        return levels.every((db) => db > quiet + 20)
+      }, 15_000)
+    }
+    return heard
+  }
+
+  it('three-way call: after a switch in the settings and after the new microphone is pulled, both far ends hear the agent and each other', async () => {
+    await button('签入').click()
+    await button('置闲').click()
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+    await button('转接').click()
+    await ui.getByLabel('转接号码/分机/技能组').fill('2002')
+    await button('咨询转接').click()
+    await until('2002 answers the consultation', async () => (await bare<number>(target, 'count')) > 0 && (await bare<{ state: string }>(target, 'inbound', 0)).state === 'Established')
+    await card().filter({ hasText: '2002' }).filter({ hasText: '通话中' }).waitFor()
+    await button('三方通话').click()
+    await until('both legs in conference', async () => (await bridge.state()).phone.calls.filter((c) => c.conferenceWith).length === 2)
+    const first = await hearsAll('three-way', i)
+    const firstMics = new Set(await liveMics())
+
+    // The agent picks another microphone in the settings.
+    const second = await inputId('Fake Audio Input 2')
+    assert.ok(!firstMics.has(second), 'the call started on another microphone')
+    assert.ok((await bridge.call('phone', 'setDevices', { mic: second })).ok)
+    await until('the chosen microphone is open', async () => (await liveMics()).includes(second))
+    const switched = await hearsAll('after choosing Fake Audio Input 2', i)
+    assert.deepEqual(new Set(await liveMics()), new Set([second]), 'no track of the first microphone is left running')
+
+    // That microphone is pulled out: the desk falls back to the default, tells the agent, the call goes on.
+    await pull(second, true)
+    await ui.getByText('所选音频设备不可用，已切换到默认设备').first().waitFor({ timeout: 10_000 })
+    await until('a microphone other than the pulled one is live', async () => {
+      const live = await liveMics()
+      return live.length > 0 && !live.includes(second)
+    })
+    const pulled = await hearsAll('after pulling it', i)
+    assert.equal((await bridge.state()).phone.calls.filter((c) => c.state === 'established' && c.conferenceWith).length, 2, 'both legs still in the three-way call')
+    console.log(JSON.stringify({ deviceSwitchThreeWay: { dbOverFloor: { first, switched, pulled } } }))
+
+    await bare(caller, 'hangup', i)
+    await bare(target, 'hangup', 0)
+    await card().waitFor({ state: 'detached' })
+  })
+
+  it('recorded call: the default microphone is pulled mid-call; the recording keeps the agent on the left from the new one', async () => {
+    await bridge.call('phone', 'setReady', {})
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+    await sleep(4000)
+    // The agent is on the system default (nothing chosen); that device goes away and another becomes the default.
+    assert.equal((await bridge.state()).phone.devices?.selected.mic, '')
+    const old = await liveMics()
+    assert.equal(old.length, 1, `one live microphone in the call (${old.join(', ')})`)
+    const switchAt = Date.now()
+    await pull(old[0]!, false)
+    await until('the call has a live microphone again', async () => (await liveMics()).length === 1)
+    await ui.getByText('所选音频设备不可用，已切换到默认设备').first().waitFor({ timeout: 10_000 })
+    await until('the caller hears the agent again', async () => (await bare<number>(caller, 'toneDb', i, AGENT, 1200)) > (await bare<number>(caller, 'toneDb', i, QUIET, 600)) + 20)
+    const backAt = Date.now()
+    await sleep(4000)
+    const endedAt = Date.now()
+    await bare(caller, 'hangup', i)
+    await card().waitFor({ state: 'detached' })
+
+    const rec = await until('the call recording is finalised', async () => {
+      const rows = recordingRows(parties.host.dataDir)
+      const last = rows[rows.length - 1]
+      return last && last.status !== 'recording' && last.startedAt < switchAt ? last : null
+    }, 30_000)
+    await bridge.call('session', 'logout', {})
+    assert.ok((await bridge.call('session', 'login', { username: 'qa01', password: 'sandbox' })).ok)
+    const audio = await bridge.call<{ data: string }>('recordings', 'audio', { id: rec.id })
+    assert.ok(audio.ok, JSON.stringify(audio))
+    const at = (ms: number) => (ms - rec.startedAt) / 1000
+    const [beforeSwitch, afterSwitch] = (await recordingBands(ui, audio.value!.data, [AGENT, CALLER, QUIET], [
+      [0.5, at(switchAt) - 0.3],
+      // The recorder looks for the call's new microphone once a second.
+      [at(backAt) + 1.2, at(endedAt) - 0.3]
+    ])) as [Bands, Bands]
+    console.log(JSON.stringify({ deviceSwitchRecording: { durationMs: rec.durationMs, beforeSwitch, afterSwitch } }))
+    for (const [name, band] of [['before', beforeSwitch], ['after', afterSwitch]] as const) {
+      assert.ok(band.left[AGENT]! > band.left[QUIET]! + 20, `${name} the switch: the agent on the left at ${band.left[AGENT]} dB (floor ${band.left[QUIET]} dB)`)
+      assert.ok(band.left[AGENT]! > band.right[AGENT]! + 20, `${name} the switch: the agent on the left, not the right`)
+      assert.ok(band.right[CALLER]! > band.left[CALLER]! + 20, `${name} the switch: the caller on the right, not the left`)
+    }
+    assert.ok(afterSwitch.left[AGENT]! > beforeSwitch.left[AGENT]! - 10, `the agent about as loud on the new microphone (${afterSwitch.left[AGENT]} dB, before ${beforeSwitch.left[AGENT]} dB)`)
+  })
+})

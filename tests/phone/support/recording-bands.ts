@@ -1,0 +1,59 @@
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import type { Page } from 'playwright-core'
+
+/** Mean power (dB) at each frequency over a window of a decoded recording, per channel. */
+export interface Bands {
+  left: Record<number, number>
+  right: Record<number, number>
+}
+
+/** The desk's recordings as main stored them, oldest first. */
+export function recordingRows(dataDir: string): { id: string; status: string; startedAt: number; durationMs: number | null }[] {
+  const db = new Database(path.join(dataDir, 'desk.sqlite'), { readonly: true })
+  try {
+    return db.prepare('SELECT id, status, started_at AS startedAt, duration_ms AS durationMs FROM recordings ORDER BY started_at').all() as never
+  } finally {
+    db.close()
+  }
+}
+
+/**
+ * Decodes a recording (base64 WebM/Opus) in a page and measures each frequency (Goertzel over 100 ms frames)
+ * on both channels in each [from, to] window (seconds). The page code is a string: the test runner's
+ * transform would otherwise reference helpers the page does not have.
+ */
+export function recordingBands(page: Page, b64: string, freqs: number[], windows: [number, number][]): Promise<Bands[]> {
+  return page.evaluate(`(async () => {
+    const bin = atob(${JSON.stringify(b64)})
+    const buf = new Uint8Array(bin.length)
+    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
+    const audio = await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)
+    const rate = audio.sampleRate
+    const frame = rate / 10
+    return ${JSON.stringify(windows)}.map(([from, to]) => {
+      const out = { left: {}, right: {} }
+      for (const [c, side] of [[0, 'left'], [1, 'right']]) {
+        const ch = audio.getChannelData(c).subarray(Math.floor(from * rate), Math.floor(to * rate))
+        for (const hz of ${JSON.stringify(freqs)}) {
+          const k = 2 * Math.cos((2 * Math.PI * hz) / rate)
+          let total = 0
+          let frames = 0
+          for (let i = 0; i + frame <= ch.length; i += frame) {
+            let s1 = 0
+            let s2 = 0
+            for (let j = i; j < i + frame; j++) {
+              const s0 = ch[j] + k * s1 - s2
+              s2 = s1
+              s1 = s0
+            }
+            total += (s1 * s1 + s2 * s2 - k * s1 * s2) / (frame * frame)
+            frames++
+          }
+          out[side][hz] = Math.round(10 * Math.log10(total / Math.max(1, frames) + 1e-20) * 10) / 10
+        }
+      }
+      return out
+    })
+  })()`)
+}
