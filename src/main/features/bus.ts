@@ -33,6 +33,11 @@ export interface DomainEvents {
     endedBy: 'local' | 'remote' | 'failure'
     purpose: 'hotline' | 'callback' | 'consult' | 'other'
     ticketId: string | null
+    /**
+     * The platform's call record, when the phone side registered the call with the platform
+     * (createCall); the recording is then attached to it instead of registering the call again.
+     */
+    platformCallId?: number | null
   }
 }
 

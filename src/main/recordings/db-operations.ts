@@ -51,9 +51,17 @@ export const recordingOperations = {
     db.prepare('UPDATE recordings SET next_seq = ?, bytes = bytes + ? WHERE id = ? AND next_seq = ?').run(a.seq + 1, a.bytes, a.id, a.seq)
     return null
   },
-  /** The call's facts (direction, the citizen's number: sealed), from the call.ended event. */
-  'rec.setMeta': (db: Database.Database, a: { id: string; sealedMeta: string; endedAt: number }): null => {
-    db.prepare('UPDATE recordings SET sealed_meta = ?, ended_at = COALESCE(ended_at, ?) WHERE id = ?').run(a.sealedMeta, a.endedAt, a.id)
+  /**
+   * The call's facts (direction, the citizen's number: sealed), from the call.ended event; with the platform's
+   * call record when the phone side registered the call (the upload then attaches to it).
+   */
+  'rec.setMeta': (db: Database.Database, a: { id: string; sealedMeta: string; endedAt: number; platformCallId?: number | null }): null => {
+    db.prepare('UPDATE recordings SET sealed_meta = ?, ended_at = COALESCE(ended_at, ?), platform_call_id = COALESCE(platform_call_id, ?) WHERE id = ?').run(
+      a.sealedMeta,
+      a.endedAt,
+      a.platformCallId ?? null,
+      a.id
+    )
     return null
   },
   /** The ticket filed for the call; the latest one wins (a re-filed ticket). */

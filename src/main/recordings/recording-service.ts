@@ -176,7 +176,7 @@ export class RecordingService {
     const row = await this.ctx.db.call('rec.byCall', { callId: e.callId })
     if (!row) return
     const meta: RecordingMeta = { direction: e.direction, remoteNumber: e.remoteNumber, answeredAt: e.answeredAt, endedAt: e.endedAt, purpose: e.purpose }
-    await this.ctx.db.call('rec.setMeta', { id: row.id, sealedMeta: this.ctx.cipher.encryptText(JSON.stringify(meta)), endedAt: e.endedAt })
+    await this.ctx.db.call('rec.setMeta', { id: row.id, sealedMeta: this.ctx.cipher.encryptText(JSON.stringify(meta)), endedAt: e.endedAt, platformCallId: e.platformCallId ?? null })
     await this.maybeFinalise(row)
   }
 

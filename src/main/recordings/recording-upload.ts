@@ -6,6 +6,7 @@ import { PlatformError, type PlatformGateway } from '../platform/gateway'
 import type { SendOutcome } from '../sync/sync-worker'
 import type { Call } from '../../shared/api/calls'
 import type { RecordingMeta } from './recording-service'
+import type { RecordingRow } from './db-operations'
 import { readSealed } from './sealed-file'
 
 /**
@@ -14,8 +15,9 @@ import { readSealed } from './sealed-file'
  * the audio stays in its sealed file until this moment (an outbox row is JSON in
  * SQLite, no place for megabytes). Three platform requests, each with a key
  * derived from the entry's idempotency key, so a retry after a lost answer or a
- * restart replays instead of duplicating: register the call, upload the audio
- * for it, close the call record with its times and the recording.
+ * restart replays instead of duplicating: register the call (unless the phone
+ * side registered it already: then the recording is attached to that record),
+ * upload the audio for it, close the call record with its times and the recording.
  */
 export interface RecordingUploaderDeps {
   db: DbClient
@@ -29,6 +31,35 @@ export interface RecordingUploaderDeps {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 const digits = (n: string) => (/^\+?\d{3,20}$/.test(n) ? n : null)
+const metaOf = (cipher: FieldCipher, row: RecordingRow): RecordingMeta | null => (row.sealedMeta ? (JSON.parse(cipher.decryptText(row.sealedMeta)) as RecordingMeta) : null)
+
+/**
+ * Registers a recorded call nobody registered with the platform, keyed by its
+ * upload's idempotency key: a retry, a restart, or another upload naming the same
+ * call with the same key replays the first answer instead of adding a record.
+ */
+async function registerCall(deps: RecordingUploaderDeps, row: RecordingRow, key: string, token: string | null): Promise<number> {
+  const meta = metaOf(deps.cipher, row)
+  const hotline = deps.hotline ?? '12345'
+  const remote = (meta && digits(meta.remoteNumber)) ?? null
+  const inbound = (meta?.direction ?? 'inbound') === 'inbound'
+  const call = (await deps.gateway.call(
+    'createCall',
+    {
+      body: {
+        direction: inbound ? 'inbound' : 'outbound',
+        // A caller who withheld the number is recorded as such, not dropped.
+        callerNumber: inbound ? (remote ?? '000') : hotline,
+        dialledNumber: inbound ? hotline : (remote ?? '000'),
+        queue: null,
+        queuedAt: iso(row.startedAt)
+      },
+      idempotencyKey: `${key}:call`
+    },
+    token
+  )) as Call
+  return call.id
+}
 
 export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: OutboxEntry) => Promise<SendOutcome> {
   return async (entry) => {
@@ -43,51 +74,34 @@ export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: Ou
       return { kind: 'reject', error: { message_zh: zh, message_en: en, body } }
     }
     if (!deps.gateway.upload) return reject('当前平台适配器不支持上传录音，录音保留在本机', 'this platform adapter cannot upload recordings; the recording is kept locally')
-    const meta: RecordingMeta | null = row.sealedMeta ? (JSON.parse(deps.cipher.decryptText(row.sealedMeta)) as RecordingMeta) : null
-    const hotline = deps.hotline ?? '12345'
-    const remote = (meta && digits(meta.remoteNumber)) ?? null
-    const inbound = (meta?.direction ?? 'inbound') === 'inbound'
     const key = entry.idempotencyKey
     const token = deps.token()
     try {
       const { chunks } = await readSealed(path.join(deps.dir, row.file), deps.cipher)
       const audio = Buffer.concat(chunks)
-      const call = (await deps.gateway.call(
-        'createCall',
-        {
-          body: {
-            direction: inbound ? 'inbound' : 'outbound',
-            // A caller who withheld the number is recorded as such, not dropped.
-            callerNumber: inbound ? (remote ?? '000') : hotline,
-            dialledNumber: inbound ? hotline : (remote ?? '000'),
-            queue: null,
-            queuedAt: iso(row.startedAt)
-          },
-          idempotencyKey: `${key}:call`
-        },
-        token
-      )) as Call
-      const rec = (await deps.gateway.upload('uploadRecording', { query: { callId: call.id }, body: audio, contentType: row.mime, idempotencyKey: `${key}:audio` }, token)) as { id: number }
-      await deps.gateway.call(
-        'updateCall',
-        {
-          params: { id: call.id },
-          body: {
-            status: 'ended',
+      // Registered with the platform already (by the phone side, see call.ended's platformCallId): attach to that
+      // record, whose status and times are its registrar's. Otherwise register the call here, once (keyed).
+      const registered = row.platformCallId
+      const callId = registered ?? (await registerCall(deps, row, key, token))
+      const rec = (await deps.gateway.upload('uploadRecording', { query: { callId }, body: audio, contentType: row.mime, idempotencyKey: `${key}:audio` }, token)) as { id: number }
+      const meta = metaOf(deps.cipher, row)
+      // The ticket filed for the call, when it was numbered before the upload.
+      const ticket = row.ticketId ? { ticketId: row.ticketId } : {}
+      const body = registered
+        ? { recordingId: rec.id, ...ticket }
+        : {
+            status: 'ended' as const,
             answeredAt: iso(meta?.answeredAt ?? row.startedAt),
             endedAt: iso(meta?.endedAt ?? row.endedAt ?? row.startedAt),
-            result: 'answered',
+            result: 'answered' as const,
             recordingId: rec.id,
-            // The ticket filed for the call, when it was numbered before the upload.
-            ...(row.ticketId ? { ticketId: row.ticketId } : {})
-          },
-          // The body differs once a ticket is linked: so does the key (a reused key with another body is refused).
-          idempotencyKey: row.ticketId ? `${key}:end:t${row.ticketId}` : `${key}:end`
-        },
-        token
-      )
-      await deps.db.call('rec.uploaded', { id, platformCallId: call.id, platformRecordingId: rec.id })
-      return { kind: 'ok', response: { recordingId: rec.id, callId: call.id } }
+            ...ticket
+          }
+      // The body differs once a ticket is linked: so does the key (a reused key with another body is refused).
+      const endKey = `${key}:${registered ? 'attach' : 'end'}${row.ticketId ? `:t${row.ticketId}` : ''}`
+      await deps.gateway.call('updateCall', { params: { id: callId }, body, idempotencyKey: endKey }, token)
+      await deps.db.call('rec.uploaded', { id, platformCallId: callId, platformRecordingId: rec.id })
+      return { kind: 'ok', response: { recordingId: rec.id, callId } }
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject('本机录音文件丢失，无法上传', 'the local recording file is missing; cannot upload')
       if (!(err instanceof PlatformError)) return { kind: 'retry', reason: 'offline', error: { message: (err as Error).message } }

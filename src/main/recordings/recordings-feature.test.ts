@@ -33,7 +33,7 @@ async function as(username: string) {
   if (core.session.currentUser()) await core.session.logout()
   await core.session.login(username, 'sandbox')
 }
-async function recordCall(callId: string, number: string, mimeType = 'audio/webm;codecs=opus', ticket?: { id: number; number: string }) {
+async function recordCall(callId: string, number: string, mimeType = 'audio/webm;codecs=opus', ticket?: { id: number; number: string }, platformCallId?: number) {
   expect(await value('phone', 'recordings', 'begin', { callId, startedAt: Date.now() - 4000, mimeType })).toEqual({ record: true })
   // The agent files the ticket while the citizen is on the line.
   if (ticket)
@@ -51,7 +51,8 @@ async function recordCall(callId: string, number: string, mimeType = 'audio/webm
     holdMs: 0,
     endedBy: 'remote',
     purpose: 'hotline',
-    ticketId: null
+    ticketId: null,
+    ...(platformCallId ? { platformCallId } : {})
   })
 }
 const rows = () => {
@@ -113,6 +114,25 @@ describe('call recordings with the reference platform', () => {
     expect(again).toMatchObject({ kind: 'ok', response: { recordingId: row.platformRecordingId } })
     const after = (await client(base, lead)('GET', '/api/v1/calls?callerNumber=13907750001')).body as { items: unknown[] }
     expect(after.items).toHaveLength(1)
+  }, 40_000)
+
+  it('attaches the recording to the call the phone side registered with the platform: one call record, with its recording', async () => {
+    await as('agent01')
+    // Registered when it rang (as the phone side or the platform's ACD does), ended by its registrar.
+    const registered = await core.platform.call('createCall', { body: { direction: 'inbound', callerNumber: '13907750009', dialledNumber: '12345', queue: null }, idempotencyKey: 'acd-call-9' })
+    const ticket = await core.platform.call('listTickets', { query: { limit: 1 } })
+    await recordCall('rec-call-9', '13907750009', undefined, { id: ticket.items[0]!.id, number: ticket.items[0]!.number }, registered.id)
+    const row = await until(async () => rows().find((r) => r.callId === 'rec-call-9' && r.status === 'uploaded'), 20_000)
+    const lead = await login(core.platformUrl, 'lead01')
+    const calls = ((await client(core.platformUrl, lead)('GET', '/api/v1/calls?callerNumber=13907750009')).body as { items: { id: number; recordingId: number | null; ticketId: number | null; status: string }[] }).items
+    expect(calls).toHaveLength(1)
+    // The registrar's record keeps its own status; it gains the recording and the ticket.
+    expect(calls[0]).toMatchObject({ id: registered.id, recordingId: row.platformRecordingId, ticketId: ticket.items[0]!.id, status: 'queued' })
+    const raw = new Database(path.join(dir, 'data', 'desk.sqlite'), { readonly: true })
+    expect(raw.prepare('SELECT platform_call_id AS id FROM recordings WHERE call_id = ?').get('rec-call-9')).toEqual({ id: registered.id })
+    raw.close()
+    const audio = await fetch(`${core.platformUrl}/api/v1/recordings/${row.platformRecordingId}/audio`, { headers: { authorization: `Bearer ${lead}` } })
+    expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 4).toString('hex')).toBe('1a45dfa3')
   }, 40_000)
 
   it('refuses agents playback and listing in main; a team lead plays it (audited); only an admin deletes it', async () => {
