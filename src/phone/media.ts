@@ -62,6 +62,8 @@ export class BrowserMedia implements PhoneMedia {
     const micChanged = d.mic !== undefined && d.mic !== this.devices.mic
     this.devices = { mic: d.mic ?? this.devices.mic, speaker: d.speaker ?? this.devices.speaker, ringer: d.ringer ?? this.devices.ringer }
     for (const a of this.players.values()) await sink(a, this.devices.speaker)
+    // A ring already sounding moves too (the agent changed the ringer, or it was pulled while ringing).
+    for (const r of this.rings.values()) await sink(r.ctx, this.devices.ringer)
     if (micChanged) await this.switchMic()
   }
 
@@ -225,8 +227,7 @@ export class BrowserMedia implements PhoneMedia {
         gain.gain.setValueAtTime(0.15, t0 + i * 5)
         gain.gain.setValueAtTime(0, t0 + i * 5 + 1)
       }
-      const withSink = ctx as AudioContext & { setSinkId?(id: string): Promise<void> }
-      if (this.devices.ringer && withSink.setSinkId) void withSink.setSinkId(this.devices.ringer).catch(() => undefined)
+      void sink(ctx, this.devices.ringer)
       this.rings.set(callId, { ctx, stop: () => void ctx.close().catch(() => undefined) })
     } catch {
       /* no audio output: the screen still shows the call */
@@ -283,7 +284,18 @@ export function peerOf(session: Session): RTCPeerConnection | null {
   return sdh?.peerConnection ?? null
 }
 
-async function sink(el: HTMLAudioElement, id: string): Promise<void> {
-  const withSink = el as HTMLAudioElement & { setSinkId?(id: string): Promise<void> }
-  if (id && withSink.setSinkId) await withSink.setSinkId(id).catch(() => undefined)
+/** What can play on a chosen output: the call's audio element, the ringtone's AudioContext. */
+type Sinkable = object & { sinkId?: unknown; setSinkId?(id: string): Promise<void> }
+
+/**
+ * Plays on output device `id` ('' is the system default, so choosing 默认 again, or a pulled speaker, moves the
+ * sound back there). A device that refuses (gone between listing and choosing) leaves the sound on the default.
+ */
+async function sink(el: Sinkable, id: string): Promise<void> {
+  if (!el.setSinkId || (el.sinkId ?? '') === id) return
+  try {
+    await el.setSinkId(id)
+  } catch {
+    if (id) await el.setSinkId('').catch(() => undefined)
+  }
 }

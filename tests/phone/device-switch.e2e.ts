@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
-import { bare } from './support/bare-page'
+import { GOERTZEL_JS, bare } from './support/bare-page'
 import type { Bridge } from './support/desk-setup'
 import { recordingBands, recordingRows, type Bands } from './support/recording-bands'
 import { startThreeParties, type ThreeParties } from './support/three-parties'
@@ -66,6 +66,37 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       md.dispatchEvent(new Event('devicechange'))
     })()`)
 
+  /** How many times main told the agent a device fell back (state topic `notices`, shown as toasts). */
+  const fallbacks = async () => (await bridge.state()).notices.filter((n) => n.message.includes('已切换到默认设备')).length
+  const outputId = (label: string) =>
+    phone.evaluate<string>(`navigator.mediaDevices.enumerateDevices().then((l) => l.find((d) => d.kind === 'audiooutput' && d.label === ${JSON.stringify(label)}).deviceId)`)
+  /**
+   * What the call's audio element plays (its own output, captureStream) at `hz` over the quiet floor, and the
+   * output device it plays on. Headless Chromium's outputs are fake: the sound itself cannot be heard from them.
+   */
+  const playing = (hz: number) =>
+    phone.evaluate<{ sinkId: string; overFloor: number; paused: boolean } | null>(`(async () => {
+      ${GOERTZEL_JS}
+      const el = document.querySelector('audio[data-call-id]')
+      if (!el) return null
+      const ctx = new AudioContext()
+      const an = ctx.createAnalyser()
+      an.fftSize = 2048
+      ctx.createMediaStreamSource(el.captureStream()).connect(an)
+      const buf = new Float32Array(an.fftSize)
+      const peak = { [${QUIET}]: -200, [${hz}]: -200 }
+      const end = performance.now() + 1200
+      while (performance.now() < end) {
+        await new Promise((r) => setTimeout(r, 40))
+        an.getFloatTimeDomainData(buf)
+        for (const f of [${QUIET}, ${hz}]) peak[f] = Math.max(peak[f], 10 * Math.log10(goertzelPower(buf, 0, buf.length, f, ctx.sampleRate) + 1e-20))
+      }
+      void ctx.close()
+      return { sinkId: el.sinkId, overFloor: Math.round(peak[${hz}] - peak[${QUIET}]), paused: el.paused }
+    })()`)
+  /** The output devices of the ringtones sounding now. */
+  const ringSinks = () => phone.evaluate<string[]>(`[...window.__phone.media.rings.values()].map((r) => String(r.ctx.sinkId))`)
+
   /** Each far end hears the tones it should (each well above the quiet floor), measured over 1.2 s. */
   async function hearsAll(what: string, i: number): Promise<Record<string, number>> {
     const heard: Record<string, number> = {}
@@ -110,8 +141,10 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     assert.deepEqual(new Set(await liveMics()), new Set([second]), 'no track of the first microphone is left running')
 
     // That microphone is pulled out: the desk falls back to the default, tells the agent, the call goes on.
+    const told = await fallbacks()
     await pull(second, true)
     await ui.getByText('所选音频设备不可用，已切换到默认设备').first().waitFor({ timeout: 10_000 })
+    await until('the agent is told', async () => (await fallbacks()) > told)
     await until('a microphone other than the pulled one is live', async () => {
       const live = await liveMics()
       return live.length > 0 && !live.includes(second)
@@ -125,6 +158,56 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     await card().waitFor({ state: 'detached' })
   })
 
+  it('speaker and ringer: the far end keeps playing on each newly chosen speaker, back on the default, and after the speaker is pulled; the ring stays on the ringer', async () => {
+    const [speaker1, speaker2] = [await outputId('Fake Audio Output 1'), await outputId('Fake Audio Output 2')]
+    assert.ok((await bridge.call('phone', 'setDevices', { speaker: speaker1, ringer: speaker2 })).ok)
+    await until('speaker and ringer chosen', async () => {
+      const sel = (await bridge.state()).phone.devices?.selected
+      return sel?.speaker === speaker1 && sel.ringer === speaker2
+    })
+    await bridge.call('phone', 'setReady', {})
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    assert.deepEqual(await until('the ring sounds', async () => ((await ringSinks()).length ? ringSinks() : null)), [speaker2], 'the ring plays on the ringer')
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+
+    const plays = async (what: string, sinkId: string) =>
+      until(`${what}: the caller plays on ${sinkId || 'the default output'}`, async () => {
+        const p = await playing(CALLER)
+        return p && p.sinkId === sinkId && !p.paused && p.overFloor > 20 ? p : null
+      })
+    const seen: Record<string, number> = {}
+    seen.first = (await plays('answered', speaker1)).overFloor
+    // The agent picks another speaker mid-call, then the system default again.
+    assert.ok((await bridge.call('phone', 'setDevices', { speaker: speaker2 })).ok)
+    seen.switched = (await plays('another speaker', speaker2)).overFloor
+    assert.ok((await bridge.call('phone', 'setDevices', { speaker: '' })).ok)
+    seen.default = (await plays('back on the default', '')).overFloor
+    // The chosen speaker is pulled out: the far end moves to the default, the agent is told, the ringer stays.
+    assert.ok((await bridge.call('phone', 'setDevices', { speaker: speaker1 })).ok)
+    await plays('chosen again', speaker1)
+    const told = await fallbacks()
+    await pull(speaker1, true)
+    await until('the agent is told', async () => (await fallbacks()) > told)
+    seen.pulled = (await plays('pulled', '')).overFloor
+    const sel = (await bridge.state()).phone.devices!.selected
+    assert.deepEqual([sel.speaker, sel.ringer], ['', speaker2], 'only the speaker fell back; the ringer keeps its own device')
+    assert.equal((await bare<{ state: string }>(caller, 'inbound', i)).state, 'Established')
+    console.log(JSON.stringify({ deviceSwitchSpeaker: { callerToneOverFloorDb: seen } }))
+    await bare(caller, 'hangup', i)
+    await card().waitFor({ state: 'detached' })
+
+    // The next call rings on the ringer still.
+    await bridge.call('phone', 'setReady', {})
+    const j = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    assert.deepEqual(await until('the ring sounds', async () => ((await ringSinks()).length ? ringSinks() : null)), [speaker2])
+    await bare(caller, 'hangup', j)
+    await card().waitFor({ state: 'detached' })
+    assert.ok((await bridge.call('phone', 'setDevices', { ringer: '' })).ok)
+  })
+
   it('recorded call: the default microphone is pulled mid-call; the recording keeps the agent on the left from the new one', async () => {
     await bridge.call('phone', 'setReady', {})
     const i = await bare<number>(caller, 'call', '1001')
@@ -136,10 +219,11 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     assert.equal((await bridge.state()).phone.devices?.selected.mic, '')
     const old = await liveMics()
     assert.equal(old.length, 1, `one live microphone in the call (${old.join(', ')})`)
+    const told = await fallbacks()
     const switchAt = Date.now()
     await pull(old[0]!, false)
     await until('the call has a live microphone again', async () => (await liveMics()).length === 1)
-    await ui.getByText('所选音频设备不可用，已切换到默认设备').first().waitFor({ timeout: 10_000 })
+    await until('the agent is told', async () => (await fallbacks()) > told)
     await until('the caller hears the agent again', async () => (await bare<number>(caller, 'toneDb', i, AGENT, 1200)) > (await bare<number>(caller, 'toneDb', i, QUIET, 600)) + 20)
     const backAt = Date.now()
     await sleep(4000)

@@ -12,7 +12,25 @@ import type { Page } from 'playwright-core'
 
 const ROOT = path.resolve(__dirname, '../../..')
 
-const HELPER = String.raw`
+/**
+ * Page code (plain JS text, so no test-runner transform touches it): the power of one frequency in
+ * samples [from, to) of `x` (Goertzel), normalised so a full-scale sine is about 0.25 whatever the length.
+ */
+export const GOERTZEL_JS = String.raw`
+function goertzelPower(x, from, to, hz, rate) {
+  const k = 2 * Math.cos((2 * Math.PI * hz) / rate)
+  let s1 = 0
+  let s2 = 0
+  for (let j = from; j < to; j++) {
+    const s0 = x[j] + k * s1 - s2
+    s2 = s1
+    s1 = s0
+  }
+  return (s1 * s1 + s2 * s2 - k * s1 * s2) / ((to - from) * (to - from))
+}
+`
+
+const HELPER = GOERTZEL_JS + String.raw`
 window.bare = (() => {
   const S = window.SIP
   let ua = null
@@ -94,19 +112,11 @@ window.bare = (() => {
     const an = sessions[i] && sessions[i]._an
     if (!an) return -200
     const buf = new Float32Array(an.fftSize)
-    const k = 2 * Math.cos((2 * Math.PI * hz) / an.context.sampleRate)
     let peak = -200
     const end = performance.now() + ms
     while (performance.now() < end) {
       an.getFloatTimeDomainData(buf)
-      let s1 = 0
-      let s2 = 0
-      for (const x of buf) {
-        const s0 = x + k * s1 - s2
-        s2 = s1
-        s1 = s0
-      }
-      const power = (s1 * s1 + s2 * s2 - k * s1 * s2) / (buf.length * buf.length)
+      const power = goertzelPower(buf, 0, buf.length, hz, an.context.sampleRate)
       peak = Math.max(peak, 10 * Math.log10(power + 1e-20))
       await new Promise((r) => setTimeout(r, 40))
     }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
+import { GOERTZEL_JS } from './bare-page'
 
 /** Mean power (dB) at each frequency over a window of a decoded recording, per channel. */
 export interface Bands {
@@ -25,6 +26,7 @@ export function recordingRows(dataDir: string): { id: string; status: string; st
  */
 export function recordingBands(page: Page, b64: string, freqs: number[], windows: [number, number][]): Promise<Bands[]> {
   return page.evaluate(`(async () => {
+    ${GOERTZEL_JS}
     const bin = atob(${JSON.stringify(b64)})
     const buf = new Uint8Array(bin.length)
     for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
@@ -36,18 +38,10 @@ export function recordingBands(page: Page, b64: string, freqs: number[], windows
       for (const [c, side] of [[0, 'left'], [1, 'right']]) {
         const ch = audio.getChannelData(c).subarray(Math.floor(from * rate), Math.floor(to * rate))
         for (const hz of ${JSON.stringify(freqs)}) {
-          const k = 2 * Math.cos((2 * Math.PI * hz) / rate)
           let total = 0
           let frames = 0
           for (let i = 0; i + frame <= ch.length; i += frame) {
-            let s1 = 0
-            let s2 = 0
-            for (let j = i; j < i + frame; j++) {
-              const s0 = ch[j] + k * s1 - s2
-              s2 = s1
-              s1 = s0
-            }
-            total += (s1 * s1 + s2 * s2 - k * s1 * s2) / (frame * frame)
+            total += goertzelPower(ch, i, i + frame, hz, rate)
             frames++
           }
           out[side][hz] = Math.round(10 * Math.log10(total / Math.max(1, frames) + 1e-20) * 10) / 10
