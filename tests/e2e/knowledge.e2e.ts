@@ -43,7 +43,7 @@ describe('knowledge, callbacks and SMS (browser host, embedded platform)', () =>
     await page.getByRole('tab', { name: '知识库' }).click()
     const panel = page.getByTestId('knowledge-panel')
     // The local index is synced from the platform at sign-in.
-    await until(async () => /本地索引 [1-9]\d* 条/.test(await panel.getByTestId('kb-status').innerText()), 30_000)
+    await until(async () => /本地索引 [1-9]\d* 条/.test(await panel.getByTestId('kb-status').innerText()), 30_000, 'the local index to hold articles (kb-status 本地索引 N 条)')
     const box = panel.getByTestId('kb-search')
     await box.click()
     // Typed key by key, as an IME commits: results follow the typing without pressing Enter.
@@ -87,7 +87,7 @@ describe('knowledge, callbacks and SMS (browser host, embedded platform)', () =>
       await box.fill('')
       await box.pressSequentially('拖欠工资', { delay: 20 })
       return (await hits.locator('li', { hasText: '被拖欠工资如何维权（2026）' }).getByText('第 3 版').count()) > 0
-    }, 20_000)
+    }, 20_000, 'version 3 of 被拖欠工资如何维权（2026） in the hits after 同步')
 
     // Markup in a query is text: nothing is injected, the search still answers.
     await box.fill('<img src=x onerror="window.__xss=1">停水')
@@ -130,7 +130,7 @@ describe('knowledge, callbacks and SMS (browser host, embedded platform)', () =>
     const task = await until(async () => {
       const list = await agentApi('GET', '/api/v1/callbacks?status=done&limit=200')
       return list.body.items.find((c: { ticketId: number }) => c.ticketId === t.id) ?? null
-    })
+    }, 15_000, 'the platform to list the callback as done')
     assert.equal(task.satisfaction, 'dissatisfied')
     assert.equal(task.dissatisfactionReason, '退费金额与承诺不一致')
     await view.getByRole('tab', { name: '已完成' }).click()

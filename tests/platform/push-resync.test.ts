@@ -6,7 +6,7 @@ import { createCore, type Core } from '../../src/main/core'
 import { createMemoryLogger } from '../../src/main/logging'
 import type { PlatformEvent } from '../../src/main/platform/push-client'
 import { startPlatform } from '../../src/platform'
-import { client, login, tempDataDir, ticketBody } from './support'
+import { client, login, tempDataDir, ticketBody, until as untilTruthy } from './support'
 
 /**
  * The desktop's push channel against the real reference platform: every event
@@ -21,13 +21,7 @@ let port: number
 let core: Core
 const seen: number[] = []
 
-async function until(fn: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const until = (fn: () => boolean | Promise<boolean>, ms = 30_000) => untilTruthy(async () => await fn(), ms)
 
 async function startCore(): Promise<Core> {
   const config = parseConfig(

@@ -76,13 +76,20 @@ export function startCli(dataDir: string, port = 0): Promise<{ child: ChildProce
 }
 
 
-/** Polls `fn` until it answers something truthy (or times out). */
-export async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
+/**
+ * Polls `fn` until it answers something truthy (or times out). A timeout names what was awaited (`what`, else the
+ * condition's own source) and where from, so a failure on a loaded CI machine says which wait gave up.
+ */
+export async function until<T>(fn: () => Promise<T | null | undefined | false>, ms = 15_000, what?: string): Promise<T> {
+  const from = new Error().stack?.split('\n')[2]?.trim() ?? ''
   const end = Date.now() + ms
   for (;;) {
     const v = await fn()
     if (v) return v
-    if (Date.now() > end) throw new Error('timed out waiting')
+    if (Date.now() > end) {
+      const condition = what ?? String(fn).replace(/\s+/g, ' ').slice(0, 200)
+      throw new Error(`timed out after ${ms} ms waiting for ${condition} (${from}); last answer: ${JSON.stringify(v)}`)
+    }
     await new Promise((r) => setTimeout(r, 50))
   }
 }
