@@ -6,14 +6,15 @@ import type { CallSnapshot } from '../shared/phone'
  * hears who said what. MediaRecorder hands over a chunk every second and each is
  * sent to main at once, where it is sealed and made durable: a crash or reload of
  * this page loses at most the last second. Hold and mute record as silence; a
- * three-way call adds the second party to the right channel; a microphone
+ * three-way call adds the second party to the right channel; a consultation is
+ * its own recording linked to the citizen's call (咨询 leg); a microphone
  * switched mid-call is picked up; the recording stops when the call ends.
  */
 export const RECORDING_MIME = 'audio/webm;codecs=opus'
 const TIMESLICE_MS = 1000
 
 export interface RecorderApi {
-  begin(args: { callId: string; startedAt: number; mimeType: string }): Promise<{ ok: true; value: { record: boolean } } | { ok: false }>
+  begin(args: { callId: string; startedAt: number; mimeType: string; linkedTo?: string | null }): Promise<{ ok: true; value: { record: boolean } } | { ok: false }>
   chunk(args: { callId: string; seq: number; data: string }): Promise<{ ok: boolean }>
   end(args: { callId: string; durationMs: number | null }): Promise<{ ok: boolean }>
 }
@@ -54,7 +55,7 @@ export class CallRecorder {
   onCall(call: CallSnapshot): void {
     const id = call.callId
     try {
-      if (call.state === 'established' && !this.active.has(id) && !this.starting.has(id)) void this.start(id)
+      if (call.state === 'established' && !this.active.has(id) && !this.starting.has(id)) void this.start(id, call.linkedTo)
       if (call.state === 'established' && call.conferenceWith) this.addRemote(id, call.conferenceWith)
       if (call.state === 'terminating' || call.state === 'terminated') this.stop(id)
     } catch (err) {
@@ -63,7 +64,8 @@ export class CallRecorder {
     }
   }
 
-  private async start(callId: string): Promise<void> {
+  /** A consultation (linkedTo: the citizen's call on hold) is recorded as its own leg, linked to that call. */
+  private async start(callId: string, linkedTo: string | null): Promise<void> {
     if (typeof MediaRecorder === 'undefined' || !MediaRecorder.isTypeSupported(RECORDING_MIME)) {
       this.log('recording: Opus/WebM MediaRecorder unavailable')
       return
@@ -71,7 +73,7 @@ export class CallRecorder {
     this.starting.add(callId)
     try {
       const startedAt = Date.now()
-      const res = await this.api.begin({ callId, startedAt, mimeType: RECORDING_MIME })
+      const res = await this.api.begin({ callId, startedAt, mimeType: RECORDING_MIME, linkedTo })
       if (!res.ok || !res.value.record) return
       const pc = this.peerFor(callId)
       if (!pc || !this.starting.has(callId)) return

@@ -238,6 +238,15 @@ describe('reference platform over real HTTP', () => {
     expect(part.status).toBe(206)
     expect(part.headers.get('content-range')).toBe('bytes 100-199/1000')
     expect((await part.arrayBuffer()).byteLength).toBe(100)
+    // The consultation leg of the same call is stored under it; the call keeps its recording.
+    const leg = await fetch(`${base}/api/v1/recordings?callId=${call.body.id}&leg=consult`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokens.agent}`, 'content-type': 'audio/wav', 'idempotency-key': key() },
+      body: Buffer.alloc(10, 1)
+    })
+    expect(leg.status).toBe(201)
+    expect(((await leg.json()) as { callId: number }).callId).toBe(call.body.id)
+    expect((await client(base, tokens.qa)('GET', `/api/v1/calls/${call.body.id}`)).body.recordingId).toBe(rec.id)
     const del = await client(base, tokens.admin)('DELETE', `/api/v1/recordings/${rec.id}`, undefined, { 'idempotency-key': key() })
     expect(del.status).toBe(200)
     expect((await client(base, tokens.qa)('GET', `/api/v1/recordings/${rec.id}`)).status).toBe(404)

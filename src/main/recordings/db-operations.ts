@@ -22,28 +22,33 @@ export interface RecordingRow {
   deletedAt: number | null
   ticketId: number | null
   ticketNumber: string | null
+  /** For a consultation leg: the citizen's call it belongs to. */
+  parentCallId: string | null
 }
 
 const SELECT = `SELECT id, call_id AS callId, file, mime, status, agent, started_at AS startedAt, ended_at AS endedAt, duration_ms AS durationMs,
   next_seq AS nextSeq, bytes, sealed_meta AS sealedMeta, upload_key AS uploadKey, platform_call_id AS platformCallId,
-  platform_recording_id AS platformRecordingId, problem, local_removed_at AS localRemovedAt, deleted_at AS deletedAt, ticket_id AS ticketId, ticket_number AS ticketNumber FROM recordings`
+  platform_recording_id AS platformRecordingId, problem, local_removed_at AS localRemovedAt, deleted_at AS deletedAt, ticket_id AS ticketId, ticket_number AS ticketNumber,
+  parent_call_id AS parentCallId FROM recordings`
 
 const one = (db: Database.Database, where: string, ...args: unknown[]) => (db.prepare(`${SELECT} WHERE ${where}`).get(...args) as RecordingRow | undefined) ?? null
 
 /** The recordings' named queries, run in the database worker (see db/operations.ts). */
 export const recordingOperations = {
-  /** Opens a call's recording; a second begin for the same call returns the first. */
-  'rec.create': (db: Database.Database, a: { id: string; callId: string; file: string; mime: string; agent: string | null; startedAt: number }): RecordingRow => {
-    db.prepare('INSERT INTO recordings(id, call_id, file, mime, agent, started_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(call_id) DO NOTHING').run(
-      a.id,
-      a.callId,
-      a.file,
-      a.mime,
-      a.agent,
-      a.startedAt
-    )
+  /**
+   * Opens a call's recording; a second begin for the same call returns the first. A consultation leg names the
+   * citizen's call (parentCallId) and takes the ticket already filed for it.
+   */
+  'rec.create': (db: Database.Database, a: { id: string; callId: string; file: string; mime: string; agent: string | null; startedAt: number; parentCallId?: string | null }): RecordingRow => {
+    db.prepare(
+      `INSERT INTO recordings(id, call_id, file, mime, agent, started_at, parent_call_id, ticket_id, ticket_number)
+       SELECT ?, ?, ?, ?, ?, ?, ?, p.ticket_id, p.ticket_number FROM (SELECT 1) LEFT JOIN recordings p ON p.call_id = ?
+       ON CONFLICT(call_id) DO NOTHING`
+    ).run(a.id, a.callId, a.file, a.mime, a.agent, a.startedAt, a.parentCallId ?? null, a.parentCallId ?? null)
     return one(db, 'call_id = ?', a.callId)!
   },
+  /** A call's consultation legs. */
+  'rec.legs': (db: Database.Database, a: { callId: string }): RecordingRow[] => db.prepare(`${SELECT} WHERE parent_call_id = ? ORDER BY started_at`).all(a.callId) as RecordingRow[],
   'rec.get': (db: Database.Database, a: { id: string }): RecordingRow | null => one(db, 'id = ?', a.id),
   'rec.byCall': (db: Database.Database, a: { callId: string }): RecordingRow | null => one(db, 'call_id = ?', a.callId),
   /** Chunk `seq` is durable in the file: the next one expected is seq + 1. */
@@ -64,9 +69,17 @@ export const recordingOperations = {
     )
     return null
   },
-  /** The ticket filed for the call; the latest one wins (a re-filed ticket). */
+  /**
+   * The ticket filed for the call goes to the citizen's call and all its consultation legs (also when it was
+   * filed while the agent was on a leg); the latest one wins (a re-filed ticket).
+   */
   'rec.linkTicket': (db: Database.Database, a: { callId: string; ticketId: number; ticketNumber: string | null }): boolean =>
-    db.prepare('UPDATE recordings SET ticket_id = ?, ticket_number = ? WHERE call_id = ?').run(a.ticketId, a.ticketNumber, a.callId).changes > 0,
+    db
+      .prepare(
+        `WITH root(id) AS (SELECT COALESCE((SELECT parent_call_id FROM recordings WHERE call_id = @callId), @callId))
+         UPDATE recordings SET ticket_id = @ticketId, ticket_number = @ticketNumber WHERE call_id = (SELECT id FROM root) OR parent_call_id = (SELECT id FROM root)`
+      )
+      .run(a).changes > 0,
   'rec.finalised': (db: Database.Database, a: { id: string; durationMs: number | null; bytes: number; endedAt: number; uploadKey: string }): null => {
     db.prepare("UPDATE recordings SET status = 'finalised', duration_ms = ?, bytes = ?, ended_at = COALESCE(ended_at, ?), upload_key = COALESCE(upload_key, ?) WHERE id = ? AND status = 'recording'").run(
       a.durationMs,

@@ -17,7 +17,7 @@ export async function createRecordingsFeature(ctx: FeatureContext, opts: Recordi
     service: svc,
     handlers: {
       recordings: {
-        begin: (args) => svc.begin(args.callId, args.startedAt, args.mimeType),
+        begin: (args) => svc.begin(args.callId, args.startedAt, args.mimeType, args.linkedTo ?? null),
         chunk: async (args) => {
           const data = Buffer.from(args.data, 'base64')
           if (!data.length) throw new DomainError('bad_request', '录音数据为空', 'empty recording chunk')

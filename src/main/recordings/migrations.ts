@@ -47,5 +47,17 @@ export const recordingMigrations: Migration[] = [
         ALTER TABLE recordings ADD COLUMN ticket_number TEXT;
       `)
     }
+  },
+  {
+    version: 58,
+    name: 'consultation legs linked to the citizen call',
+    up(db) {
+      // The agent's consultation with another seat while the citizen held (attended transfer, three-way) is
+      // recorded as its own leg, linked to the citizen's call: same ticket, listed under it, uploaded under it.
+      db.exec(`
+        ALTER TABLE recordings ADD COLUMN parent_call_id TEXT;
+        CREATE INDEX recordings_parent ON recordings(parent_call_id);
+      `)
+    }
   }
 ]

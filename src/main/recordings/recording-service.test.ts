@@ -102,8 +102,23 @@ describe('recordings migration (real file)', () => {
     expect(recordingOperations['rec.linkTicket'](again, { callId: 'nope', ticketId: 1, ticketNumber: null })).toBe(false)
     again.close()
     const third = openDatabase(file).db
-    expect(recordingOperations['rec.get'](third, { id: 'r1' })).toMatchObject({ ticketId: 42, ticketNumber: 'YL20261130000042' })
+    expect(recordingOperations['rec.get'](third, { id: 'r1' })).toMatchObject({ ticketId: 42, ticketNumber: 'YL20261130000042', parentCallId: null })
+    // 58: a consultation leg is linked to the citizen's call and takes the ticket already filed for it.
+    expect(recordingOperations['rec.create'](third, { id: 'r3', callId: 'c1-consult', file: 'r3.rec', mime: 'audio/webm', agent: 'agent01', startedAt: 12, parentCallId: 'c1' })).toMatchObject({
+      parentCallId: 'c1',
+      ticketId: 42,
+      ticketNumber: 'YL20261130000042'
+    })
+    // A leg whose call has no recording here is still a leg, with no ticket yet.
+    expect(recordingOperations['rec.create'](third, { id: 'r4', callId: 'c9-consult', file: 'r4.rec', mime: 'audio/webm', agent: null, startedAt: 13, parentCallId: 'c9' })).toMatchObject({ parentCallId: 'c9', ticketId: null })
     third.close()
+    const fourth = openDatabase(file).db
+    expect(recordingOperations['rec.legs'](fourth, { callId: 'c1' }).map((r) => r.id)).toEqual(['r3'])
+    // A ticket re-filed while the agent was on the leg goes to the call and all its legs.
+    expect(recordingOperations['rec.linkTicket'](fourth, { callId: 'c1-consult', ticketId: 43, ticketNumber: 'YL20261130000043' })).toBe(true)
+    expect([recordingOperations['rec.get'](fourth, { id: 'r1' })?.ticketId, recordingOperations['rec.get'](fourth, { id: 'r3' })?.ticketId]).toEqual([43, 43])
+    expect(recordingOperations['rec.get'](fourth, { id: 'r4' })?.ticketId).toBeNull()
+    fourth.close()
   })
 })
 

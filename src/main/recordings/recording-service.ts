@@ -132,11 +132,11 @@ export class RecordingService {
 
   // ───────────── from the phone host ─────────────
 
-  async begin(callId: string, startedAt: number, mime: string): Promise<{ record: boolean }> {
+  async begin(callId: string, startedAt: number, mime: string, linkedTo: string | null = null): Promise<{ record: boolean }> {
     if (!this.enabled) return { record: false }
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
     const id = randomUUID()
-    const row = await this.ctx.db.call('rec.create', { id, callId, file: `${id}.rec`, mime: mime.split(';')[0]!, agent: this.user()?.username ?? null, startedAt })
+    const row = await this.ctx.db.call('rec.create', { id, callId, file: `${id}.rec`, mime: mime.split(';')[0]!, agent: this.user()?.username ?? null, startedAt, parentCallId: linkedTo })
     if (row.id === id) this.ctx.log.info('recording: started', { recording: id })
     if (row.status === 'recording') this.publish((a) => [...a.filter((x) => x.callId !== callId), { callId, since: startedAt }])
     return { record: row.status === 'recording' }
@@ -219,12 +219,26 @@ export class RecordingService {
       this.ctx.log.info('recording: finalised', { recording: id, bytes: fixed.webm.length, durationMs: fixed.durationMs })
       const done = await this.ctx.db.call('rec.get', { id })
       if (done && plain.length) await this.queueUpload(done)
-      else if (done) await this.ctx.db.call('rec.rejected', { id, problem: '录音为空，未上传 (the recording is empty; not uploaded)' })
+      else if (done) {
+        await this.ctx.db.call('rec.rejected', { id, problem: '录音为空，未上传 (the recording is empty; not uploaded)' })
+        // Its consultation legs need not wait for it any more.
+        for (const leg of await this.ctx.db.call('rec.legs', { callId: done.callId })) if (leg.status === 'finalised') await this.queueUpload(leg)
+      }
     })
   }
 
+  /**
+   * Queues a finished recording's upload (one outbox entry per key). A consultation leg waits for the citizen's
+   * call to be finished too (it is uploaded under that call's platform record); finishing the call queues its legs.
+   */
   private async queueUpload(row: RecordingRow): Promise<void> {
-    await this.ctx.outbox.enqueue(UPLOAD_OPERATION, uploadKeyOf(row.id), { body: { recording: row.id } }, row.agent, row.uploadKey ?? uploadKeyOf(row.id))
+    if (row.parentCallId) {
+      const parent = await this.ctx.db.call('rec.byCall', { callId: row.parentCallId })
+      if (parent && parent.status === 'recording' && parent.deletedAt === null) return
+    }
+    const enqueue = (r: RecordingRow) => this.ctx.outbox.enqueue(UPLOAD_OPERATION, uploadKeyOf(r.id), { body: { recording: r.id } }, r.agent, r.uploadKey ?? uploadKeyOf(r.id))
+    await enqueue(row)
+    for (const leg of await this.ctx.db.call('rec.legs', { callId: row.callId })) if (leg.status === 'finalised' && leg.deletedAt === null) await enqueue(leg)
   }
 
   // ───────────── for the UI ─────────────
@@ -251,7 +265,9 @@ export class RecordingService {
         platformRecordingId: r.platformRecordingId,
         ticketId: r.ticketId,
         ticketNumber: r.ticketNumber,
-        local: r.localRemovedAt === null
+        local: r.localRemovedAt === null,
+        leg: r.parentCallId ? 'consult' : 'call',
+        parentId: (r.parentCallId && rows.find((p) => p.callId === r.parentCallId)?.id) || null
       }
     })
     // Calls recorded on other desks (a QA inspector's desk records none of its own): the platform's recent calls.
@@ -279,15 +295,16 @@ export class RecordingService {
           platformRecordingId: c.recordingId,
           ticketId: c.ticketId,
           ticketNumber: null,
-          local: false
+          local: false,
+          leg: 'call',
+          parentId: null
         })
       }
     } catch (err) {
       platformUnavailable = true
       this.ctx.log.warn('recording: platform recordings not listed', { error: (err as Error).message })
     }
-    items.sort((a, b) => b.startedAt - a.startedAt)
-    return { items: items.slice(0, limit), platformUnavailable }
+    return { items: underTheirCalls(items).slice(0, limit), platformUnavailable }
   }
 
   meta(row: RecordingRow): RecordingMeta | null {
@@ -387,4 +404,17 @@ export class RecordingService {
     if (rows.length) this.ctx.log.info('recording: local copies past retention removed', { count: rows.length, days })
     return rows.length
   }
+}
+
+/** Newest call first; each consultation leg right after the citizen's call it belongs to (oldest leg first). */
+export function underTheirCalls(items: RecordingSummary[]): RecordingSummary[] {
+  const parents = new Set(items.map((i) => i.id))
+  const legsOf = new Map<string, RecordingSummary[]>()
+  const top: RecordingSummary[] = []
+  for (const i of items) {
+    if (i.parentId && parents.has(i.parentId)) legsOf.set(i.parentId, [...(legsOf.get(i.parentId) ?? []), i])
+    else top.push(i)
+  }
+  top.sort((a, b) => b.startedAt - a.startedAt)
+  return top.flatMap((i) => [i, ...(legsOf.get(i.id) ?? []).sort((a, b) => a.startedAt - b.startedAt)])
 }

@@ -5,7 +5,7 @@ import type { OutboxEntry } from '../db/outbox-operations'
 import { PlatformError, type PlatformGateway } from '../platform/gateway'
 import type { SendOutcome } from '../sync/sync-worker'
 import type { Call } from '../../shared/api/calls'
-import type { RecordingMeta } from './recording-service'
+import { uploadKeyOf, type RecordingMeta } from './recording-service'
 import type { RecordingRow } from './db-operations'
 import { readSealed } from './sealed-file'
 
@@ -79,6 +79,16 @@ export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: Ou
     try {
       const { chunks } = await readSealed(path.join(deps.dir, row.file), deps.cipher)
       const audio = Buffer.concat(chunks)
+      // A consultation leg goes under the citizen's call's platform record, not a record of its own. That record
+      // is the registered one, or the one the citizen call's upload creates: same key and body, so whichever of
+      // the two uploads comes first creates it and the other replays it. The call keeps its own recording.
+      const parent = row.parentCallId ? await deps.db.call('rec.byCall', { callId: row.parentCallId }) : null
+      if (parent && parent.deletedAt === null && parent.status !== 'recording') {
+        const parentCall = parent.platformCallId ?? (await registerCall(deps, parent, parent.uploadKey ?? uploadKeyOf(parent.id), token))
+        const leg = (await deps.gateway.upload('uploadRecording', { query: { callId: parentCall, leg: 'consult' }, body: audio, contentType: row.mime, idempotencyKey: `${key}:audio` }, token)) as { id: number }
+        await deps.db.call('rec.uploaded', { id, platformCallId: parentCall, platformRecordingId: leg.id })
+        return { kind: 'ok', response: { recordingId: leg.id, callId: parentCall, leg: 'consult' } }
+      }
       // Registered with the platform already (by the phone side, see call.ended's platformCallId): attach to that
       // record, whose status and times are its registrar's. Otherwise register the call here, once (keyed).
       const registered = row.platformCallId

@@ -34,15 +34,24 @@ async function as(username: string) {
   await core.session.login(username, 'sandbox')
 }
 async function recordCall(callId: string, number: string, mimeType = 'audio/webm;codecs=opus', ticket?: { id: number; number: string }, platformCallId?: number) {
-  expect(await value('phone', 'recordings', 'begin', { callId, startedAt: Date.now() - 4000, mimeType })).toEqual({ record: true })
+  await answered(callId, { mimeType, ticket })
+  await hungUp(callId, number, { platformCallId })
+}
+/** The phone host starts recording an answered call (a consultation names the citizen's call) and sends its chunks. */
+async function answered(callId: string, opts: { mimeType?: string; ticket?: { id: number; number: string }; linkedTo?: string } = {}) {
+  expect(await value('phone', 'recordings', 'begin', { callId, startedAt: Date.now() - 4000, mimeType: opts.mimeType ?? 'audio/webm;codecs=opus', linkedTo: opts.linkedTo ?? null })).toEqual({ record: true })
   // The agent files the ticket while the citizen is on the line.
+  const ticket = opts.ticket
   if (ticket)
     core.bus.emit('ticket.submitted', { ticketId: String(ticket.id), ticketNumber: ticket.number, callId, actor: 'agent01', text: '', category: null, department: null, suggested: null, handling: '', at: Date.now() })
   for (const [seq, c] of fixtureChunks().entries()) await value('phone', 'recordings', 'chunk', { callId, seq, data: c.toString('base64') })
+}
+/** The call ends: the recorder stops, and the phone feature announces the end. */
+async function hungUp(callId: string, number: string, opts: { platformCallId?: number; purpose?: 'hotline' | 'consult' } = {}) {
   await value('phone', 'recordings', 'end', { callId, durationMs: 3200 })
   core.bus.emit('call.ended', {
     callId,
-    direction: 'inbound',
+    direction: opts.purpose === 'consult' ? 'outbound' : 'inbound',
     remoteNumber: number,
     actor: 'agent01',
     startedAt: Date.now() - 5000,
@@ -50,9 +59,9 @@ async function recordCall(callId: string, number: string, mimeType = 'audio/webm
     endedAt: Date.now(),
     holdMs: 0,
     endedBy: 'remote',
-    purpose: 'hotline',
+    purpose: opts.purpose ?? 'hotline',
     ticketId: null,
-    ...(platformCallId ? { platformCallId } : {})
+    ...(opts.platformCallId ? { platformCallId: opts.platformCallId } : {})
   })
 }
 const rows = () => {
@@ -133,6 +142,37 @@ describe('call recordings with the reference platform', () => {
     raw.close()
     const audio = await fetch(`${core.platformUrl}/api/v1/recordings/${row.platformRecordingId}/audio`, { headers: { authorization: `Bearer ${lead}` } })
     expect(Buffer.from(await audio.arrayBuffer()).subarray(0, 4).toString('hex')).toBe('1a45dfa3')
+  }, 40_000)
+
+  it('uploads a consultation leg under the citizen call: one platform call record, the leg listed under it with the same ticket', async () => {
+    await as('agent01')
+    const ticket = (await core.platform.call('listTickets', { query: { limit: 1 } })).items[0]!
+    await answered('rec-call-5', { ticket: { id: ticket.id, number: ticket.number } })
+    // The agent consults seat 2002 while the citizen holds; the consultation ends first (transfer or three-way done).
+    await answered('rec-call-5-consult', { linkedTo: 'rec-call-5' })
+    await hungUp('rec-call-5-consult', '2002', { purpose: 'consult' })
+    // It waits for the citizen's call instead of registering a call of its own.
+    await new Promise((r) => setTimeout(r, 1500))
+    expect(rows().find((r) => r.callId === 'rec-call-5-consult')).toMatchObject({ status: 'finalised' })
+    await hungUp('rec-call-5', '13907750005')
+    const call = await until(async () => rows().find((r) => r.callId === 'rec-call-5' && r.status === 'uploaded'), 20_000)
+    const leg = await until(async () => rows().find((r) => r.callId === 'rec-call-5-consult' && r.status === 'uploaded'), 20_000)
+
+    const lead = await login(core.platformUrl, 'lead01')
+    const platformCalls = ((await client(core.platformUrl, lead)('GET', '/api/v1/calls?callerNumber=13907750005')).body as { items: { id: number; recordingId: number | null; ticketId: number | null }[] }).items
+    expect(platformCalls).toHaveLength(1)
+    // The call keeps the citizen's recording; the leg is stored under the same call.
+    expect(platformCalls[0]).toMatchObject({ recordingId: call.platformRecordingId, ticketId: ticket.id })
+    const legOnPlatform = (await client(core.platformUrl, lead)('GET', `/api/v1/recordings/${leg.platformRecordingId}`)).body as { callId: number }
+    expect(legOnPlatform.callId).toBe(platformCalls[0]!.id)
+
+    await as('qa01')
+    const list = (await value<{ items: RecordingSummary[] }>('ui', 'recordings', 'list', {})).items
+    const at = list.findIndex((i) => i.id === call.id)
+    expect(list[at]).toMatchObject({ leg: 'call', parentId: null, ticketId: ticket.id })
+    expect(list[at + 1]).toMatchObject({ id: leg.id, leg: 'consult', parentId: call.id, ticketId: ticket.id, ticketNumber: ticket.number })
+    // Nor does the platform's listing show the leg's call a second time.
+    expect(list.filter((i) => i.platformRecordingId === call.platformRecordingId)).toHaveLength(1)
   }, 40_000)
 
   it('refuses agents playback and listing in main; a team lead plays it (audited); only an admin deletes it', async () => {

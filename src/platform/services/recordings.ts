@@ -38,7 +38,8 @@ export const recordingHandlers = {
       .prepare('INSERT INTO recordings (call_id, content_type, bytes, sha256, data, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(query.callId, contentType, body.length, crypto.createHash('sha256').update(body).digest('hex'), body, now, user.username)
     const id = Number(info.lastInsertRowid)
-    ctx.db.prepare('UPDATE calls SET recording_id = ? WHERE id = ?').run(id, query.callId)
+    // A consultation leg belongs to the call but is not its recording (the call keeps the citizen's).
+    if (query.leg === 'call') ctx.db.prepare('UPDATE calls SET recording_id = ? WHERE id = ?').run(id, query.callId)
     return toRecording(load(ctx.db, id))
   },
   getRecording: ({ ctx, params }) => toRecording(load(ctx.db, params.id)),

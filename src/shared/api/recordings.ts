@@ -16,4 +16,11 @@ export const RecordingSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string()
 })
-export const UploadRecordingQuery = z.strictObject({ callId: z.coerce.number().int().positive() })
+export const UploadRecordingQuery = z.strictObject({
+  callId: z.coerce.number().int().positive(),
+  /**
+   * 'consult': the agent's consultation with another seat while the citizen held (attended transfer, three-way),
+   * stored under the citizen's call without replacing the call's own recording.
+   */
+  leg: z.enum(['call', 'consult']).default('call')
+})

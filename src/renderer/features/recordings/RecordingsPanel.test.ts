@@ -24,10 +24,14 @@ const base: RecordingSummary = {
   platformRecordingId: 5,
   ticketId: 9,
   ticketNumber: 'YL20261130000009',
-  local: true
+  local: true,
+  leg: 'call',
+  parentId: null
 }
 const items: RecordingSummary[] = [
   base,
+  // The consultation with seat 2002 while the citizen held: under the call, same ticket.
+  { ...base, id: 'r1c', callId: 'c1-consult', remoteNumber: '2002', leg: 'consult', parentId: 'r1', platformRecordingId: 6 },
   { ...base, id: 'r2', callId: 'c2', status: 'recording', durationMs: null, platformRecordingId: null, ticketId: null, ticketNumber: null },
   { ...base, id: 'r3', callId: 'c3', status: 'rejected', problem: '平台拒收录音：格式不支持，录音保留在本机', platformRecordingId: null },
   { ...base, id: 'p-7', source: 'platform', callId: 'platform:7', bytes: null, platformRecordingId: 7, ticketNumber: null, local: false }
@@ -73,12 +77,15 @@ describe('RecordingsPanel', () => {
     expect(text).toContain('平台')
     expect(w.find('[data-testid="recordings-platform-unavailable"]').exists()).toBe(true)
     const rows = w.findAll('.el-table__body tr')
-    expect(rows).toHaveLength(4)
+    expect(rows).toHaveLength(5)
     const playOf = (i: number) => rows[i]!.findAll('button').find((b) => b.text() === '播放')!
+    expect(rows[1]!.find('[data-testid="recording-consult-leg"]').text()).toContain('咨询')
+    expect(rows[1]!.text()).toContain('YL20261130000009')
+    expect(rows[0]!.find('[data-testid="recording-consult-leg"]').exists()).toBe(false)
     // Still recording: not playable yet.
-    expect(playOf(1).attributes('disabled')).toBeDefined()
+    expect(playOf(2).attributes('disabled')).toBeDefined()
     expect(w.findAll('button').some((b) => b.text() === '删除')).toBe(false)
-    await playOf(3).trigger('click')
+    await playOf(4).trigger('click')
     await flushPromises()
     // The first (here the only) byte range; without MediaSource (happy-dom) the ranges become one Blob.
     expect(audio).toHaveBeenCalledWith({ id: 'p-7', offset: 0, length: 1024 * 1024 })
@@ -89,7 +96,7 @@ describe('RecordingsPanel', () => {
   it('offers 删除 to an admin', async () => {
     const w = mount(RecordingsPanel, { global: { plugins: [signedInAs(['admin']), i18n] }, attachTo: document.body })
     await flushPromises()
-    expect(w.findAll('button').filter((b) => b.text() === '删除')).toHaveLength(4)
+    expect(w.findAll('button').filter((b) => b.text() === '删除')).toHaveLength(5)
     w.unmount()
   })
 })

@@ -31,7 +31,9 @@ export default {
       localGone: '本机已清理',
       source: '来源',
       sources: { local: '本机', platform: '平台' },
-      platformUnavailable: '暂时无法读取平台上的录音，只列出本机录音。'
+      platformUnavailable: '暂时无法读取平台上的录音，只列出本机录音。',
+      consult: '咨询',
+      consultHint: '转接或三方通话前，坐席与被咨询方的通话（市民保持等待）'
     }
   },
   en: {
@@ -65,7 +67,9 @@ export default {
       localGone: 'Local copy removed',
       source: 'Source',
       sources: { local: 'This desk', platform: 'Platform' },
-      platformUnavailable: 'The platform\'s recordings cannot be read now: only this desk\'s are listed.'
+      platformUnavailable: 'The platform\'s recordings cannot be read now: only this desk\'s are listed.',
+      consult: 'Consult',
+      consultHint: 'The agent\'s consultation with another party before a transfer or three-way call (the citizen on hold)'
     }
   }
 }

@@ -43,7 +43,11 @@ export const RecordingSummarySchema = z.object({
   ticketId: z.number().nullable(),
   ticketNumber: z.string().nullable(),
   /** False once retention removed the local copy (it then plays from the platform), and for platform recordings. */
-  local: z.boolean()
+  local: z.boolean(),
+  /** 'consult': the agent's consultation with another seat while the citizen held (咨询), listed under the citizen's call. */
+  leg: z.enum(['call', 'consult']),
+  /** For a consultation leg: the citizen's call's recording (listed just before it), when there is one. */
+  parentId: z.string().nullable()
 })
 export type RecordingSummary = z.infer<typeof RecordingSummarySchema>
 
@@ -51,11 +55,11 @@ export type RecordingSummary = z.infer<typeof RecordingSummarySchema>
 export const recordingServices = {
   recordings: {
     // ── from the phone host ──
-    /** A call was answered: should it be recorded (config switch), and open its file. */
+    /** A call was answered: should it be recorded (config switch), and open its file. A consultation names the citizen's call (linkedTo). */
     begin: method({
       caller: 'phone',
       session: false,
-      args: z.strictObject({ callId, startedAt: z.number(), mimeType: z.string().max(64) }),
+      args: z.strictObject({ callId, startedAt: z.number(), mimeType: z.string().max(64), linkedTo: callId.nullable().optional() }),
       result: z.object({ record: z.boolean() })
     }),
     /** The next chunk of a call's recording, in order (seq from 0); a repeated seq is ignored. */
