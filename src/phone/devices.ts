@@ -1,4 +1,4 @@
-import type { DeviceKind, Devices } from '../shared/phone'
+import { phoneError, type DeviceKind, type Devices } from '../shared/phone'
 import type { BrowserMedia } from './media'
 import type { SipJsDriver } from './sipjs-driver'
 
@@ -9,6 +9,8 @@ import type { SipJsDriver } from './sipjs-driver'
  * microphone — and the fact says so, so the agent is told.
  */
 export function startDeviceWatch(driver: SipJsDriver, media: BrowserMedia): () => Promise<void> {
+  /** A live call has no microphone at all (the agent was told; plugging one in brings the call's voice back). */
+  let micLost = false
   const refresh = async (): Promise<void> => {
     let list: MediaDeviceInfo[]
     try {
@@ -29,8 +31,17 @@ export function startDeviceWatch(driver: SipJsDriver, media: BrowserMedia): () =
       fallback = { kind, from: id, to: 'default' }
       await media.setDevices({ [kind]: '' }).catch(() => undefined)
     }
-    // The default microphone pulled: nothing chosen changed, but the call's microphone is gone.
-    if (!fallback && (await media.reviveMic().catch(() => false))) fallback = { kind: 'mic', from: 'default', to: 'default' }
+    // The default microphone pulled (nothing chosen changed, but the call's microphone is gone), or the
+    // fallback above found no microphone to open: try again now, and say so once while there is none.
+    try {
+      const revived = await media.reviveMic()
+      if (revived && !fallback && !micLost) fallback = { kind: 'mic', from: 'default', to: 'default' }
+      micLost = false
+    } catch (err) {
+      if (!micLost) driver.report({ type: 'error', error: phoneError('no-microphone', { detail: (err as Error).message }), callId: null, command: null })
+      micLost = true
+      if (fallback?.kind === 'mic') fallback = null
+    }
     const devices: Devices = { inputs, outputs, selected: media.selected() }
     driver.report({ type: 'devices', devices, fallback })
   }

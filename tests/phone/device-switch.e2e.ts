@@ -66,6 +66,15 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       md.dispatchEvent(new Event('devicechange'))
     })()`)
 
+  /** The caller rings the agent (ready again after the last call) and the agent answers; the caller's call index. */
+  async function answerCall(): Promise<number> {
+    await bridge.call('phone', 'setReady', {})
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+    return i
+  }
   /** How many times main told the agent a device fell back (state topic `notices`, shown as toasts). */
   const fallbacks = async () => (await bridge.state()).notices.filter((n) => n.message.includes('已切换到默认设备')).length
   const outputId = (label: string) =>
@@ -208,12 +217,56 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     assert.ok((await bridge.call('phone', 'setDevices', { ringer: '' })).ok)
   })
 
+  it('the last microphone pulled mid-call: the call stays up and the agent is told nobody hears them; plugging one in brings the voice back', async () => {
+    const i = await answerCall()
+    const agentOverFloor = async () => Math.round((await bare<number>(caller, 'toneDb', i, AGENT, 1200)) - (await bare<number>(caller, 'toneDb', i, QUIET, 600)))
+    const before = await until('the caller hears the agent', async () => {
+      const db = await agentOverFloor()
+      return db > 20 ? db : null
+    })
+
+    // Every microphone goes: none is listed, none can be opened, the call's track ends.
+    await phone.evaluate(`(() => {
+      const md = navigator.mediaDevices
+      window.__plugged = { enumerateDevices: md.enumerateDevices, getUserMedia: md.getUserMedia }
+      md.enumerateDevices = () => window.__plugged.enumerateDevices().then((l) => l.filter((d) => d.kind !== 'audioinput'))
+      md.getUserMedia = () => Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+      for (const t of window.__micTracks) if (t.readyState === 'live') t.stop()
+      md.dispatchEvent(new Event('devicechange'))
+    })()`)
+    await until('the agent is told there is no microphone', async () => (await bridge.state()).notices.some((n) => n.message.includes('没有可用的麦克风')))
+    await ui.getByText('没有可用的麦克风', { exact: false }).first().waitFor({ timeout: 10_000 })
+    // Chromium sends nothing for an ended track: the caller gets no audio at all from the agent.
+    const { without } = await until('the caller no longer hears the agent', async () => {
+      const db = await agentOverFloor()
+      return db < 10 ? { without: db } : null
+    })
+    const silentFrom = (await bare<{ bytes: number }>(caller, 'inbound', i)).bytes
+    await sleep(1500)
+    const silentBytes = (await bare<{ bytes: number }>(caller, 'inbound', i)).bytes - silentFrom
+    assert.equal((await bare<{ state: string }>(caller, 'inbound', i)).state, 'Established', 'the call stays up')
+    assert.equal((await bridge.state()).phone.calls.find((c) => c.direction === 'inbound')?.state, 'established')
+    assert.match(await card().innerText(), /通话中/)
+
+    // A headset is plugged in: the call takes it at once.
+    await phone.evaluate(`(() => {
+      const md = navigator.mediaDevices
+      Object.assign(md, window.__plugged)
+      md.dispatchEvent(new Event('devicechange'))
+    })()`)
+    await until('the call has a live microphone again', async () => (await liveMics()).length === 1)
+    const back = await until('the caller hears the agent again', async () => {
+      const db = await agentOverFloor()
+      return db > 20 ? db : null
+    })
+    assert.equal((await bridge.state()).notices.filter((n) => n.message.includes('没有可用的麦克风')).length, 1, 'told once')
+    console.log(JSON.stringify({ deviceSwitchNoMic: { agentOverFloorDb: { before, without, back }, callerBytesIn1500msWithoutMic: silentBytes } }))
+    await bare(caller, 'hangup', i)
+    await card().waitFor({ state: 'detached' })
+  })
+
   it('recorded call: the default microphone is pulled mid-call; the recording keeps the agent on the left from the new one', async () => {
-    await bridge.call('phone', 'setReady', {})
-    const i = await bare<number>(caller, 'call', '1001')
-    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
-    await button('接听').click()
-    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+    const i = await answerCall()
     await sleep(4000)
     // The agent is on the system default (nothing chosen); that device goes away and another becomes the default.
     assert.equal((await bridge.state()).phone.devices?.selected.mic, '')
