@@ -72,6 +72,11 @@ export class CallRecorder {
     }
     this.starting.add(callId)
     try {
+      // Nothing can be said or heard before the media path is up (ICE and DTLS), so the recorder is built once it
+      // is: building it earlier would take CPU from the handshake the agent is waiting on to hear the caller.
+      const early = this.peerFor(callId)
+      if (early) await connected(early, 5000)
+      if (!this.starting.has(callId)) return
       const startedAt = Date.now()
       const res = await this.api.begin({ callId, startedAt, mimeType: RECORDING_MIME, linkedTo })
       if (!res.ok || !res.value.record) return
@@ -169,6 +174,23 @@ export class CallRecorder {
   recording(): string[] {
     return [...this.active.keys()]
   }
+}
+
+/** Resolves once the peer connection's media path is up, or after `ms` (then the recorder starts anyway). */
+function connected(pc: RTCPeerConnection, ms: number): Promise<void> {
+  if (pc.connectionState === 'connected' || pc.connectionState === 'closed' || pc.connectionState === 'failed') return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      pc.removeEventListener('connectionstatechange', check)
+      resolve()
+    }
+    const check = () => {
+      if (pc.connectionState !== 'new' && pc.connectionState !== 'connecting') done()
+    }
+    const timer = setTimeout(done, ms)
+    pc.addEventListener('connectionstatechange', check)
+  })
 }
 
 function toBase64(bytes: Uint8Array): string {
