@@ -3,9 +3,9 @@ import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
-import type { RunningHost } from '../e2e/support/host'
 import { recordingAudio } from '../e2e/support/recording-audio'
 import { bare } from './support/bare-page'
+import { recordingBands } from './support/recording-bands'
 import type { Bridge } from './support/desk-setup'
 import { startThreeParties, type ThreeParties } from './support/three-parties'
 
@@ -26,44 +26,67 @@ interface Band {
   leftRms: number
 }
 
+async function until<T>(what: string, fn: () => Promise<T | null | false | undefined> | T | null | false | undefined, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
+    await sleep(100)
+  }
+}
+
+interface RecRow {
+  id: string
+  callId: string
+  parentCallId: string | null
+  status: string
+  startedAt: number
+  durationMs: number | null
+  platformRecordingId: number | null
+}
+
+/** The rig's three parties, and what the specs ask of the desk: its buttons, the caller card, its recordings. */
+function recordingRig(prefix: string) {
+  const t = {} as ThreeParties & {
+    button(name: string): ReturnType<Page['getByRole']>
+    card(): ReturnType<Page['getByRole']>
+    rows(): RecRow[]
+  }
+  before(async () => {
+    Object.assign(t, await startThreeParties(prefix))
+    t.button = (name) => t.ui.getByRole('button', { name, exact: true })
+    t.card = () => t.ui.getByRole('region', { name: '来电信息' })
+    t.rows = () => {
+      const db = new Database(path.join(t.host.dataDir, 'desk.sqlite'), { readonly: true })
+      try {
+        return db
+          .prepare(
+            `SELECT id, call_id AS callId, parent_call_id AS parentCallId, status, started_at AS startedAt, duration_ms AS durationMs,
+             platform_recording_id AS platformRecordingId FROM recordings ORDER BY started_at`
+          )
+          .all() as RecRow[]
+      } finally {
+        db.close()
+      }
+    }
+  })
+  after(() => t.stop?.())
+  return t
+}
+
 describe('call recording of a real call through rtpengine (Chromium)', { timeout: 240_000 }, () => {
-  let host: RunningHost
+  const t = recordingRig('rig-rec-')
   let ui: Page
   let bridge: Bridge
   let caller: Page
   let target: Page
-  let parties: ThreeParties
-
-  before(async () => {
-    parties = await startThreeParties('rig-rec-')
-    ;({ host, ui, bridge, caller, target } = parties)
+  before(() => {
+    ;({ ui, bridge, caller, target } = t)
   })
-  after(() => parties?.stop())
-
-  const button = (name: string) => ui.getByRole('button', { name, exact: true })
-  const card = () => ui.getByRole('region', { name: '来电信息' })
-  async function until<T>(what: string, fn: () => Promise<T | null | false | undefined> | T | null | false | undefined, ms = 15_000): Promise<T> {
-    const end = Date.now() + ms
-    for (;;) {
-      const v = await fn()
-      if (v) return v
-      if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
-      await sleep(100)
-    }
-  }
-  const rows = () => {
-    const db = new Database(path.join(host.dataDir, 'desk.sqlite'), { readonly: true })
-    try {
-      return db.prepare('SELECT id, status, started_at AS startedAt, duration_ms AS durationMs FROM recordings ORDER BY started_at').all() as {
-        id: string
-        status: string
-        startedAt: number
-        durationMs: number | null
-      }[]
-    } finally {
-      db.close()
-    }
-  }
+  const button = (name: string) => t.button(name)
+  const card = () => t.card()
+  const rows = () => t.rows()
 
   it('records the agent left and the caller right, and the three-way party joins the right channel', async () => {
     await button('签入').click()
@@ -87,12 +110,13 @@ describe('call recording of a real call through rtpengine (Chromium)', { timeout
     await bare(target, 'hangup', 0)
     await card().waitFor({ state: 'detached' })
 
-    // Two recordings (the call and the consultation); the call's is the first.
+    // Two recordings (the call and the consultation); the call's is the first, the consultation is linked to it.
     const rec = await until('the call recording is finalised', () => {
       const r = rows()
       return r.length >= 2 && r[0]!.status !== 'recording' ? r[0] : null
     }, 30_000)
     assert.ok(rec.durationMs! > 9000, `recorded ${rec.durationMs} ms`)
+    assert.equal(rows()[1]!.parentCallId, rec.callId, 'the consultation leg is linked to the citizen call')
     await bridge.call('session', 'logout', {})
     const login = await bridge.call('session', 'login', { username: 'qa01', password: 'sandbox' })
     assert.ok(login.ok, JSON.stringify(login))
@@ -150,5 +174,62 @@ describe('call recording of a real call through rtpengine (Chromium)', { timeout
     // The third party (3.3 kHz) is heard on the right once the conference starts, with the caller still there.
     assert.ok(confBand.right[3300]! > talkBand.right[3300]! + 20, `third party right ${confBand.right[3300]} dB (before ${talkBand.right[3300]} dB)`)
     assert.ok(confBand.right[2700]! > confBand.left[2700]! + 20, `caller still on the right in the conference`)
+  })
+})
+
+describe('a blind transfer ends the call recording cleanly (Chromium, rtpengine)', { timeout: 240_000 }, () => {
+  const t = recordingRig('rig-rec-blind-')
+
+  it('finalises, uploads and decodes the recording of the call up to the transfer, and records nothing after it', async () => {
+    const { ui, bridge, caller, target } = t
+    await t.button('签入').click()
+    await t.button('置闲').click()
+    await bare<number>(caller, 'call', '1001')
+    await t.card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    await t.button('接听').click()
+    await t.card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+    await ui.getByRole('status', { name: '通话录音' }).getByText('录音中').waitFor({ timeout: 10_000 })
+    await sleep(4500)
+    await t.button('转接').click()
+    await ui.getByLabel('转接号码/分机/技能组').fill('2002')
+    const transferAt = Date.now()
+    await t.button('直接转接').click()
+    // The caller follows the REFER to 2002 (auto-answering); the desk's own call ends.
+    await t.card().waitFor({ state: 'detached', timeout: 15_000 })
+    const endedAt = Date.now()
+    await until('2002 talks to the caller', async () => {
+      const n = await bare<number>(target, 'count')
+      return n > 0 && (await bare<{ state: string }>(target, 'inbound', n - 1)).state === 'Established'
+    })
+    await ui.getByRole('status', { name: '通话录音' }).getByText('录音中').waitFor({ state: 'detached', timeout: 10_000 })
+
+    const rec = await until('the recording is uploaded', () => {
+      const r = t.rows()
+      return r.length === 1 && r[0]!.status === 'uploaded' ? r[0] : null
+    }, 30_000)
+    // The caller and 2002 talk on: nothing of that reaches the desk's recordings.
+    await sleep(3000)
+    assert.equal(t.rows().length, 1)
+    assert.equal(t.rows()[0]!.durationMs, rec.durationMs)
+    const untilTransfer = transferAt - rec.startedAt
+    const untilEnd = endedAt - rec.startedAt
+    assert.ok(rec.durationMs! > untilTransfer - 1500 && rec.durationMs! < untilEnd + 1000, `recorded ${rec.durationMs} ms; the call reached the transfer after ${untilTransfer} ms and ended at the desk after ${untilEnd} ms`)
+    assert.ok(rec.platformRecordingId! > 0)
+
+    await bridge.call('session', 'logout', {})
+    assert.ok((await bridge.call('session', 'login', { username: 'qa01', password: 'sandbox' })).ok)
+    const audio = await recordingAudio((args) => bridge.call('recordings', 'audio', args), rec.id)
+    const seconds = (await ui.evaluate(`(async () => {
+      const bin = atob(${JSON.stringify(audio.data)})
+      const buf = new Uint8Array(bin.length)
+      for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
+      return (await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)).duration
+    })()`)) as number
+    const [talk] = await recordingBands(ui, audio.data, [2700], [[0.5, Math.max(1, untilTransfer / 1000 - 0.5)]])
+    console.log(JSON.stringify({ blindTransferRecording: { durationMs: rec.durationMs, untilTransferMs: untilTransfer, untilEndMs: untilEnd, decodedS: seconds, bytes: audio.total, talk } }))
+    assert.ok(Math.abs(seconds * 1000 - rec.durationMs!) < 500, `decoded ${seconds} s, recorded ${rec.durationMs} ms`)
+    assert.ok(talk!.right[2700]! > talk!.left[2700]! + 20, `caller right ${talk!.right[2700]} dB vs left ${talk!.left[2700]} dB`)
+    const n = await bare<number>(target, 'count')
+    await bare(target, 'hangup', n - 1)
   })
 })
