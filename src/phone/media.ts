@@ -119,8 +119,8 @@ export class BrowserMedia implements PhoneMedia {
       mix.mic.node.disconnect()
       mix.mic.track.stop()
     }
-    // Mute and hold act on the leg's mixed track; the microphone inside the mix always plays.
-    track.enabled = true
+    // Hold acts on the leg's mixed track; mute on the microphone inside the mix (see muteMix).
+    track.enabled = !mix.muted
     const node = ctx.createMediaStreamSource(new MediaStream([track]))
     node.connect(mix.dest)
     this.watchEnded(track)
@@ -239,6 +239,17 @@ export class BrowserMedia implements PhoneMedia {
     this.rings.delete(callId)
   }
 
+  mixed(session: Session): boolean {
+    return this.mixes.has(session)
+  }
+
+  muteMix(session: Session, muted: boolean): void {
+    const mix = this.mixes.get(session)
+    if (!mix) return
+    mix.muted = muted
+    if (mix.mic) mix.mic.track.enabled = !muted
+  }
+
   /** Three-way call mixed here: each leg hears the agent plus the other leg. */
   conference(a: Session, b: Session): void {
     const pa = peerOf(a)
@@ -253,16 +264,14 @@ export class BrowserMedia implements PhoneMedia {
     const mixFor = (self: Session, other: RTCPeerConnection) => {
       const dest = ctx.createMediaStreamDestination()
       ctx.createMediaStreamSource(remote(other)).connect(dest)
-      const mix: Mix = { dest, mic: null }
+      // The driver applies the call's mute right after (muteMix).
+      const mix: Mix = { dest, mic: null, muted: false }
       this.mixes.set(self, mix)
       const sender = audioSender(self)
       const mic = sender?.track ?? null
-      const out = dest.stream.getAudioTracks()[0]!
-      // A muted agent stays muted in the three-way call.
-      out.enabled = mic?.enabled ?? true
       // The microphone track itself moves into the mix (no clone left running behind it).
       if (mic) this.feedMix(mix, mic)
-      void sender?.replaceTrack(out)
+      void sender?.replaceTrack(dest.stream.getAudioTracks()[0]!)
     }
     mixFor(a, pb)
     mixFor(b, pa)
@@ -272,6 +281,8 @@ export class BrowserMedia implements PhoneMedia {
 interface Mix {
   dest: MediaStreamAudioDestinationNode
   mic: { track: MediaStreamTrack; node: MediaStreamAudioSourceNode } | null
+  /** The agent muted in the three-way call: the microphone inside the mix is silent, the other leg still plays. */
+  muted: boolean
 }
 
 /** The sender of a call's audio (its track may be null after a failed switch). */

@@ -67,6 +67,10 @@ export interface PhoneMedia {
   ringStop(callId: string): void
   /** Two legs joined: each hears the other (three-way call mixed locally). */
   conference?(a: Session, b: Session): void
+  /** Whether this leg's outgoing audio is a local three-way mix (its mute then acts inside the mix). */
+  mixed?(session: Session): boolean
+  /** Mutes the agent's microphone inside a leg's three-way mix: the far ends keep hearing each other. */
+  muteMix?(session: Session, muted: boolean): void
   setDevices?(devices: { mic?: string; speaker?: string; ringer?: string }): Promise<void>
   micCheck?(ms: number): Promise<{ level: number; label: string }>
   /** Whether any audio output exists. */
@@ -718,7 +722,7 @@ export class SipJsDriver implements PhoneDriver {
       }
       if (rec.snap.state !== 'established') return fail(phoneError('no-such-call', { detail: rec.snap.callId }))
       // A held caller must not hear the agent (sendonly still lets our microphone through).
-      this.senderTracks(rec, !hold && !rec.snap.flags.muted)
+      this.senderTracks(rec, !hold && (!rec.snap.flags.muted || !!this.opts.media?.mixed?.(rec.session)))
       this.setFlags(rec, { held: hold })
       return ok(rec.snap.callId)
     } finally {
@@ -728,8 +732,15 @@ export class SipJsDriver implements PhoneDriver {
 
   private mute(rec: CallRec, mute: boolean): PhoneResult {
     if (rec.snap.state !== 'established') return fail(phoneError('illegal-state'))
-    this.senderTracks(rec, !mute && !rec.snap.flags.held)
-    this.setFlags(rec, { muted: mute })
+    // In a three-way call the agent is muted for both far ends, who keep hearing each other: muting the
+    // leg's whole track would cut one far end off from the other and leave the agent audible to it.
+    const partner = rec.snap.conferenceWith ? this.calls.get(rec.snap.conferenceWith) : undefined
+    for (const leg of partner ? [rec, partner] : [rec]) {
+      const media = this.opts.media
+      if (media?.mixed?.(leg.session)) media.muteMix?.(leg.session, mute)
+      else this.senderTracks(leg, !mute && !leg.snap.flags.held)
+      if (leg.snap.flags.muted !== mute) this.setFlags(leg, { muted: mute })
+    }
     return ok(rec.snap.callId)
   }
 
@@ -878,8 +889,11 @@ export class SipJsDriver implements PhoneDriver {
       }
     }
     this.opts.media?.conference?.(rec.session, other.session)
+    // Mute was per leg until now: the three-way call has one, on when either leg had it.
+    const muted = rec.snap.flags.muted || other.snap.flags.muted
     this.setCall(rec, 'established', { conferenceWith: other.snap.callId })
     this.setCall(other, 'established', { conferenceWith: rec.snap.callId })
+    this.mute(rec, muted)
     return ok(rec.snap.callId)
   }
 

@@ -106,19 +106,24 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
   /** The output devices of the ringtones sounding now. */
   const ringSinks = () => phone.evaluate<string[]>(`[...window.__phone.media.rings.values()].map((r) => String(r.ctx.sinkId))`)
 
-  /** Each far end hears the tones it should (each well above the quiet floor), measured over 1.2 s. */
-  async function hearsAll(what: string, i: number): Promise<Record<string, number>> {
+  /**
+   * In the three-way call each far end hears the other far end and (unless `agentMuted`) the agent, each well
+   * above the quiet floor. Measured over 1.2 s; dB over the floor.
+   */
+  async function hearsAll(what: string, i: number, agentMuted = false): Promise<Record<string, number>> {
     const heard: Record<string, number> = {}
-    const parts: [string, Page, number, number[]][] = [
-      ['caller', caller, i, [AGENT, SEAT]],
-      ['seat', target, 0, [AGENT, CALLER]]
+    const parts: [string, Page, number, number][] = [
+      ['caller', caller, i, SEAT],
+      ['seat', target, 0, CALLER]
     ]
-    for (const [who, page, leg, tones] of parts) {
-      await until(`${what}: the ${who} hears ${tones.join(' Hz and ')} Hz`, async () => {
+    for (const [who, page, leg, other] of parts) {
+      await until(`${what}: the ${who} hears ${other} Hz and ${agentMuted ? 'not ' : ''}the agent`, async () => {
         const quiet = await bare<number>(page, 'toneDb', leg, QUIET, 600)
-        const levels = await Promise.all(tones.map((hz) => bare<number>(page, 'toneDb', leg, hz, 1200)))
-        tones.forEach((hz, k) => (heard[`${who}@${hz}`] = Math.round(levels[k]! - quiet)))
-        return levels.every((db) => db > quiet + 20)
+        const [agent, party] = [await bare<number>(page, 'toneDb', leg, AGENT, 1200), await bare<number>(page, 'toneDb', leg, other, 1200)]
+        heard[`${who}@${AGENT}`] = Math.round(agent - quiet)
+        heard[`${who}@${other}`] = Math.round(party - quiet)
+        // Muted: the agent at least 30 dB under the other party (Opus leaves its noise around the tones).
+        return party > quiet + 20 && (agentMuted ? agent < party - 30 : agent > quiet + 20)
       }, 15_000)
     }
     return heard
@@ -160,11 +165,25 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     })
     const pulled = await hearsAll('after pulling it', i)
     assert.equal((await bridge.state()).phone.calls.filter((c) => c.state === 'established' && c.conferenceWith).length, 2, 'both legs still in the three-way call')
-    console.log(JSON.stringify({ deviceSwitchThreeWay: { dbOverFloor: { first, switched, pulled } } }))
+
+    // 静音 in the three-way call: neither far end hears the agent, they still hear each other, also after
+    // another microphone is chosen; 静音 again brings the agent back to both.
+    await button('静音').click()
+    await until('both legs muted', async () => (await bridge.state()).phone.calls.filter((c) => c.flags.muted).length === 2)
+    const muted = await hearsAll('muted', i, true)
+    const first1 = await inputId('Fake Audio Input 1')
+    assert.ok((await bridge.call('phone', 'setDevices', { mic: first1 })).ok)
+    await until('the chosen microphone is open', async () => (await liveMics()).includes(first1))
+    const mutedSwitched = await hearsAll('muted, another microphone', i, true)
+    await button('静音').click()
+    await until('both legs unmuted', async () => (await bridge.state()).phone.calls.every((c) => !c.flags.muted))
+    const unmuted = await hearsAll('unmuted', i)
+    console.log(JSON.stringify({ deviceSwitchThreeWay: { dbOverFloor: { first, switched, pulled, muted, mutedSwitched, unmuted } } }))
 
     await bare(caller, 'hangup', i)
     await bare(target, 'hangup', 0)
     await card().waitFor({ state: 'detached' })
+    assert.ok((await bridge.call('phone', 'setDevices', { mic: '' })).ok)
   })
 
   it('speaker and ringer: the far end keeps playing on each newly chosen speaker, back on the default, and after the speaker is pulled; the ring stays on the ringer', async () => {
