@@ -48,7 +48,12 @@ export class CallRecorder {
   constructor(
     private readonly peerFor: (callId: string) => RTCPeerConnection | null,
     private readonly api: RecorderApi,
-    private readonly log: (message: string, data?: unknown) => void = () => undefined
+    private readonly log: (message: string, data?: unknown) => void = () => undefined,
+    /**
+     * The agent's own voice on a call, when it is not simply the call's outgoing track: in a three-way call
+     * that track is the local mix (the agent plus the other party), which would put the third party on the left.
+     */
+    private readonly micFor: (callId: string) => MediaStreamTrack | null = () => null
   ) {}
 
   /** Follows the driver's call facts. */
@@ -115,8 +120,9 @@ export class CallRecorder {
     const a = this.active.get(callId)
     const pc = this.peerFor(callId)
     if (!a || !pc) return
-    if (a.mic && a.mic.track.readyState === 'live') return
-    const track = pc.getSenders().find((s) => s.track?.kind === 'audio')?.track
+    const mic = this.micFor(callId)
+    if (a.mic && a.mic.track.readyState === 'live' && (!mic || mic === a.mic.track)) return
+    const track = mic ?? pc.getSenders().find((s) => s.track?.kind === 'audio')?.track
     if (!track || track.readyState !== 'live') return
     a.mic?.node.disconnect()
     const node = a.ctx.createMediaStreamSource(new MediaStream([track]))

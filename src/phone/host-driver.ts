@@ -21,7 +21,12 @@ export function startHostDriver(): SipJsDriver {
     log: (level, message, data) => console[level === 'info' ? 'log' : level](`[phone] ${message}`, data ?? '')
   })
   // Every answered call is recorded here and streamed to main in 1 s sealed chunks (see call-recorder.ts).
-  const recorder = new CallRecorder((callId) => media.peerFor(callId), desk.recordings, (m, d) => console.log(`[phone] ${m}`, d ?? ''))
+  const recorder = new CallRecorder(
+    (callId) => media.peerFor(callId),
+    desk.recordings,
+    (m, d) => console.log(`[phone] ${m}`, d ?? ''),
+    (callId) => media.micFor(callId)
+  )
   driver.onFact((fact) => {
     void desk.phone.fact(fact)
     if (fact.type === 'call') recorder.onCall(fact.call)

@@ -185,6 +185,16 @@ export class BrowserMedia implements PhoneMedia {
     this.players.set(callId, audio)
   }
 
+  /**
+   * The agent's own voice on a call, for the recorder's left channel: in a three-way call the microphone inside
+   * the leg's mix (silent while muted), not the mix the far end hears.
+   */
+  micFor(callId: string): MediaStreamTrack | null {
+    const session = this.sessions.get(callId)
+    const mix = session && this.mixes.get(session)
+    return mix?.mic?.track ?? null
+  }
+
   /** A live call's peer connection (the call recorder taps its tracks). */
   peerFor(callId: string): RTCPeerConnection | null {
     const session = this.sessions.get(callId)

@@ -49,6 +49,10 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
   after(() => parties?.stop())
 
   const card = () => ui.getByRole('region', { name: '来电信息' })
+  /** Stretches of the three-way call (wall-clock ms) whose recording the last test measures. */
+  const threeWay: Record<'switched' | 'pulled' | 'muted' | 'unmuted', [number, number]> = { switched: [0, 0], pulled: [0, 0], muted: [0, 0], unmuted: [0, 0] }
+  /** The recorder looks for the call's microphone again once a second. */
+  const FOLLOW_MS = 1200
   const button = (name: string) => ui.getByRole('button', { name, exact: true })
   /** The devices of the live microphone tracks in the phone host. */
   const liveMics = () => phone.evaluate<string[]>(`window.__micTracks.filter((t) => t.readyState === 'live').map((t) => t.getSettings().deviceId)`)
@@ -151,11 +155,13 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     assert.ok(!firstMics.has(second), 'the call started on another microphone')
     assert.ok((await bridge.call('phone', 'setDevices', { mic: second })).ok)
     await until('the chosen microphone is open', async () => (await liveMics()).includes(second))
+    threeWay.switched[0] = Date.now() + FOLLOW_MS
     const switched = await hearsAll('after choosing Fake Audio Input 2', i)
     assert.deepEqual(new Set(await liveMics()), new Set([second]), 'no track of the first microphone is left running')
 
     // That microphone is pulled out: the desk falls back to the default, tells the agent, the call goes on.
     const told = await fallbacks()
+    threeWay.switched[1] = Date.now()
     await pull(second, true)
     await ui.getByText('所选音频设备不可用，已切换到默认设备').first().waitFor({ timeout: 10_000 })
     await until('the agent is told', async () => (await fallbacks()) > told)
@@ -163,21 +169,27 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       const live = await liveMics()
       return live.length > 0 && !live.includes(second)
     })
+    threeWay.pulled[0] = Date.now() + FOLLOW_MS
     const pulled = await hearsAll('after pulling it', i)
     assert.equal((await bridge.state()).phone.calls.filter((c) => c.state === 'established' && c.conferenceWith).length, 2, 'both legs still in the three-way call')
 
     // 静音 in the three-way call: neither far end hears the agent, they still hear each other, also after
     // another microphone is chosen; 静音 again brings the agent back to both.
+    threeWay.pulled[1] = Date.now()
     await button('静音').click()
     await until('both legs muted', async () => (await bridge.state()).phone.calls.filter((c) => c.flags.muted).length === 2)
+    threeWay.muted[0] = Date.now() + 300
     const muted = await hearsAll('muted', i, true)
+    threeWay.muted[1] = Date.now()
     const first1 = await inputId('Fake Audio Input 1')
     assert.ok((await bridge.call('phone', 'setDevices', { mic: first1 })).ok)
     await until('the chosen microphone is open', async () => (await liveMics()).includes(first1))
     const mutedSwitched = await hearsAll('muted, another microphone', i, true)
     await button('静音').click()
     await until('both legs unmuted', async () => (await bridge.state()).phone.calls.every((c) => !c.flags.muted))
+    threeWay.unmuted[0] = Date.now() + 300
     const unmuted = await hearsAll('unmuted', i)
+    threeWay.unmuted[1] = Date.now()
     console.log(JSON.stringify({ deviceSwitchThreeWay: { dbOverFloor: { first, switched, pulled, muted, mutedSwitched, unmuted } } }))
 
     await bare(caller, 'hangup', i)
@@ -284,7 +296,7 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     await card().waitFor({ state: 'detached' })
   })
 
-  it('recorded call: the default microphone is pulled mid-call; the recording keeps the agent on the left from the new one', async () => {
+  it('recordings: the agent stays alone on the left through microphone changes (a pulled default mid-call; the three-way call above)', async () => {
     const i = await answerCall()
     await sleep(4000)
     // The agent is on the system default (nothing chosen); that device goes away and another becomes the default.
@@ -325,5 +337,21 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       assert.ok(band.right[CALLER]! > band.left[CALLER]! + 20, `${name} the switch: the caller on the right, not the left`)
     }
     assert.ok(afterSwitch.left[AGENT]! > beforeSwitch.left[AGENT]! - 10, `the agent about as loud on the new microphone (${afterSwitch.left[AGENT]} dB, before ${beforeSwitch.left[AGENT]} dB)`)
+
+    // The three-way call of the first test (the desk's first recording): the agent alone on the left through
+    // every microphone change (the third party only on the right), silent there while muted.
+    const conf = recordingRows(parties.host.dataDir)[0]!
+    const confAudio = await bridge.call<{ data: string }>('recordings', 'audio', { id: conf.id })
+    assert.ok(confAudio.ok, JSON.stringify(confAudio))
+    const names = ['switched', 'pulled', 'muted', 'unmuted'] as const
+    const bands = await recordingBands(ui, confAudio.value!.data, [AGENT, CALLER, SEAT, QUIET], names.map((n) => [(threeWay[n][0] - conf.startedAt) / 1000, (threeWay[n][1] - conf.startedAt) / 1000 - 0.3]))
+    const by = Object.fromEntries(names.map((n, k) => [n, bands[k]!])) as Record<(typeof names)[number], Bands>
+    console.log(JSON.stringify({ deviceSwitchThreeWayRecording: by }))
+    for (const n of ['switched', 'pulled', 'unmuted'] as const) {
+      assert.ok(by[n].left[AGENT]! > by[n].left[QUIET]! + 20, `${n}: the agent on the left (${by[n].left[AGENT]} dB, floor ${by[n].left[QUIET]} dB)`)
+      assert.ok(by[n].right[SEAT]! > by[n].left[SEAT]! + 20, `${n}: the third party on the right (${by[n].right[SEAT]} dB), not the left (${by[n].left[SEAT]} dB)`)
+      assert.ok(by[n].right[CALLER]! > by[n].left[CALLER]! + 20, `${n}: the caller on the right, not the left`)
+    }
+    assert.ok(by.muted.left[AGENT]! < by.unmuted.left[AGENT]! - 30, `muted: the agent silent on the left (${by.muted.left[AGENT]} dB, unmuted ${by.unmuted.left[AGENT]} dB)`)
   })
 })
