@@ -86,8 +86,14 @@ export class BrowserMedia implements PhoneMedia {
         const next = track.clone()
         // A muted or held call stays so on the new microphone.
         next.enabled = old?.enabled ?? true
+        try {
+          await sender.replaceTrack(next)
+        } catch {
+          // This call is ending (its connection closed under us): the other calls still switch.
+          next.stop()
+          continue
+        }
         this.watchEnded(next)
-        await sender.replaceTrack(next)
         old?.stop()
       }
       track.stop()
