@@ -13,6 +13,8 @@
  * Two machines on two cores: the citizen's side (Kamailio, rtpengine and the calling Chromium) runs on CPU 1 and
  * the agent's PC (the desk: main, phone host and UI; and the bare sip.js page it is compared with) on CPU 0, so the
  * caller's own work is not slowed by whichever agent is answering. With one CPU, everything shares it (`pinned`).
+ * On the agent's side, as in the Electron app, one Chromium holds the phone host page and the UI page (and the bare
+ * page), beside main in Node.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -41,7 +43,9 @@ async function main(): Promise<void> {
   if (pinned) pinTo(0)
   const browser = await launchChromium()
   const server = await serveBarePage()
-  const { host, ui, bridge } = await startDesk(rig, browser)
+  // Laid out as the Electron app is: one Chromium holding both the hidden phone-host page and the UI window (the
+  // browser host's default, a second headless Chromium just for the phone host, is a development convenience).
+  const { host, ui, bridge } = await startDesk(rig, browser, '1001', { phoneInPage: true })
   try {
     const caller = await callerBrowser.newPage()
     await caller.goto(server.url)
