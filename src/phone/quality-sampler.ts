@@ -1,4 +1,4 @@
-import { CODECS, estimateMos, firstPacketAt, initialQualityWatch, ptimeOf, stepQualityWatch, type QualitySample, type QualityWatchState } from '../shared/phone'
+import { CODECS, estimateMos, firstPacketAt, initialQualityWatch, intervalLevel, MIC_SILENT_SAMPLES, ptimeOf, stepMicSilence, stepQualityWatch, type QualitySample, type QualityWatchState } from '../shared/phone'
 import { peerOf } from './media'
 import type { SipJsDriver } from './sipjs-driver'
 
@@ -11,6 +11,8 @@ interface Prev {
   lost: number
   received: number
   watch: QualityWatchState
+  mic: { energy: number; duration: number } | null
+  micSilentFor: number
 }
 
 export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => void {
@@ -55,7 +57,7 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
       const pc = session ? peerOf(session) : null
       if (!pc) continue
       void sample(pc).then((s) => {
-        const p = prev.get(call.callId) ?? { lost: 0, received: 0, watch: initialQualityWatch() }
+        const p = prev.get(call.callId) ?? { lost: 0, received: 0, watch: initialQualityWatch(), mic: null, micSilentFor: 0 }
         const dLost = Math.max(0, s.packetsLost - p.lost)
         const dRecv = Math.max(0, s.packetsReceived - p.received)
         const lossPct = dLost + dRecv > 0 ? (100 * dLost) / (dLost + dRecv) : null
@@ -63,7 +65,9 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
         const mos = flowing ? estimateMos({ rttMs: s.rttMs ?? 0, jitterMs: s.jitterMs ?? 0, lossPct: lossPct ?? 0 }, /opus/i.test(s.codec) ? CODECS.opus : CODECS.pcmu) : null
         const at = Date.now()
         const watch = stepQualityWatch(p.watch, at, mos)
-        prev.set(call.callId, { lost: s.packetsLost, received: s.packetsReceived, watch })
+        const micLevel = intervalLevel(p.mic, s.mic)
+        const micSilentFor = stepMicSilence(p.micSilentFor, micLevel, call.flags.muted || call.flags.held)
+        prev.set(call.callId, { lost: s.packetsLost, received: s.packetsReceived, watch, mic: s.mic, micSilentFor })
         const out: QualitySample = {
           callId: call.callId,
           at,
@@ -75,7 +79,9 @@ export function startQualitySampler(driver: SipJsDriver, everyMs = 1000): () => 
           bytesReceived: s.bytesReceived,
           audioLevel: s.audioLevel,
           warning: watch.warning,
-          firstMediaAt: firstMedia.get(call.callId) ?? null
+          firstMediaAt: firstMedia.get(call.callId) ?? null,
+          micLevel,
+          micSilent: micSilentFor >= MIC_SILENT_SAMPLES
         }
         driver.report({ type: 'quality', sample: out })
       })
@@ -100,10 +106,12 @@ interface RawStats {
   /** When the inbound stream's last packet arrived (epoch ms), and when the report was made. */
   lastPacketAt: number | null
   reportAt: number | null
+  /** The microphone's cumulative energy and captured seconds (media-source), for its level over an interval. */
+  mic: { energy: number; duration: number } | null
 }
 
 async function sample(pc: RTCPeerConnection): Promise<RawStats> {
-  const out: RawStats = { bytesSent: null, bytesReceived: null, packetsLost: 0, packetsReceived: 0, jitterMs: null, rttMs: null, audioLevel: null, codec: '', lastPacketAt: null, reportAt: null }
+  const out: RawStats = { bytesSent: null, bytesReceived: null, packetsLost: 0, packetsReceived: 0, jitterMs: null, rttMs: null, audioLevel: null, codec: '', lastPacketAt: null, reportAt: null, mic: null }
   const report = await pc.getStats()
   const codecs = new Map<string, string>()
   report.forEach((s: Record<string, unknown>) => {
@@ -121,6 +129,8 @@ async function sample(pc: RTCPeerConnection): Promise<RawStats> {
       if (typeof s.audioLevel === 'number') out.audioLevel = s.audioLevel
       if (typeof s.lastPacketReceivedTimestamp === 'number') out.lastPacketAt = s.lastPacketReceivedTimestamp
       out.codec = codecs.get(s.codecId as string) ?? out.codec
+    } else if (s.type === 'media-source' && typeof s.totalAudioEnergy === 'number' && typeof s.totalSamplesDuration === 'number') {
+      out.mic = { energy: s.totalAudioEnergy, duration: s.totalSamplesDuration }
     } else if (s.type === 'outbound-rtp') {
       out.bytesSent = Number(s.bytesSent ?? 0)
     } else if (s.type === 'remote-inbound-rtp' && typeof s.roundTripTime === 'number') {

@@ -78,6 +78,15 @@ describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, (
     })
     assert.ok(level! > 0.001)
     await ui.getByTestId('agent-status').filter({ hasText: '通话中' }).waitFor()
+    // The 麦克风电平 meter in the caller card follows the agent's microphone (the fake one beeps), with no silence alarm.
+    const meter = card().getByTestId('mic-level')
+    const mic = await until('the microphone level meter shows sound', async () => {
+      const v = (await meter.count()) ? await meter.evaluate((m) => (m as HTMLMeterElement).value) : 0
+      return v > 0.001 ? v : null
+    })
+    assert.equal(await meter.getAttribute('aria-label'), '麦克风电平')
+    assert.ok(mic > 0.001, `microphone level ${mic}`)
+    assert.equal(await card().getByTestId('mic-silent').count(), 0)
   })
 
   it('hold stops the audio to the caller; retrieve brings it back', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CODECS, estimateMos, firstPacketAt, initialQualityWatch, mosFromR, ptimeOf, rFactor, stepQualityWatch, type QualityWatchState } from './quality'
+import { CODECS, estimateMos, firstPacketAt, initialQualityWatch, intervalLevel, MIC_SILENT_SAMPLES, mosFromR, ptimeOf, rFactor, stepMicSilence, stepQualityWatch, type QualityWatchState } from './quality'
 
 describe('E-model MOS estimate', () => {
   it('G.107 R→MOS mapping at reference points', () => {
@@ -90,5 +90,28 @@ describe('first inbound packet time', () => {
     expect(ptimeOf('v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n')).toBe(20)
     expect(ptimeOf(undefined)).toBe(20)
     expect(ptimeOf('a=ptime:0\r\n')).toBe(20)
+  })
+})
+
+describe('microphone level and silence', () => {
+  it('is the RMS of what was captured between two reports', () => {
+    // 1 s at a constant 0.1 level: energy grows by 0.1² × 1.
+    expect(intervalLevel({ energy: 0.5, duration: 10 }, { energy: 0.51, duration: 11 })).toBeCloseTo(0.1, 6)
+    expect(intervalLevel({ energy: 0.5, duration: 10 }, { energy: 0.5, duration: 11 })).toBe(0)
+  })
+
+  it('gives no level without two reports or with counters that went backwards', () => {
+    expect(intervalLevel(null, { energy: 1, duration: 1 })).toBeNull()
+    expect(intervalLevel({ energy: 1, duration: 2 }, { energy: 1, duration: 2 })).toBeNull()
+    expect(intervalLevel({ energy: 2, duration: 1 }, { energy: 1, duration: 2 })).toBeNull()
+  })
+
+  it('counts silent seconds, and starts again on sound, mute or hold', () => {
+    let n = 0
+    for (let i = 0; i < MIC_SILENT_SAMPLES; i++) n = stepMicSilence(n, 0, false)
+    expect(n).toBe(MIC_SILENT_SAMPLES)
+    expect(stepMicSilence(n, 0.02, false)).toBe(0)
+    expect(stepMicSilence(n, 0, true)).toBe(0)
+    expect(stepMicSilence(n, null, false)).toBe(0)
   })
 })

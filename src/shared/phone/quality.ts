@@ -73,7 +73,11 @@ export const QualitySampleSchema = z.object({
   audioLevel: z.number().nullable(),
   warning: z.boolean(),
   /** When the call's first inbound RTP arrived (ms since epoch), once known. */
-  firstMediaAt: z.number().nullable().optional()
+  firstMediaAt: z.number().nullable().optional(),
+  /** The agent's microphone over the last sample period: RMS level 0–1 (the 电平 meter), when the stack reports it. */
+  micLevel: z.number().nullable().optional(),
+  /** The microphone has picked up nothing for MIC_SILENT_SAMPLES samples while neither muted nor on hold. */
+  micSilent: z.boolean().optional()
 })
 export type QualitySample = z.infer<typeof QualitySampleSchema>
 
@@ -144,4 +148,28 @@ export function ptimeOf(sdp: string | undefined): number {
   const m = /^a=ptime:(\d+)/m.exec(sdp ?? '')
   const v = m ? Number(m[1]) : 20
   return v >= 5 && v <= 120 ? v : 20
+}
+
+/**
+ * The microphone's level over an interval, from two media-source stats reports: the RMS of what was captured in
+ * between (totalAudioEnergy is the sum of squared levels × duration), so a short word between two samples still
+ * counts, unlike the instantaneous `audioLevel`.
+ */
+export function intervalLevel(prev: { energy: number; duration: number } | null, cur: { energy: number; duration: number } | null): number | null {
+  if (!prev || !cur) return null
+  const dd = cur.duration - prev.duration
+  const de = cur.energy - prev.energy
+  if (!(dd > 0) || !(de >= 0)) return null
+  return Math.min(1, Math.sqrt(de / dd))
+}
+
+/** Below this RMS (about −66 dBFS) a headset microphone is taken to be picking up nothing at all. */
+export const MIC_SILENCE_LEVEL = 0.0005
+/** Seconds of such silence (one sample a second) before the agent is told. */
+export const MIC_SILENT_SAMPLES = 8
+
+/** Counts silent samples; muted or held (the agent is not meant to be heard) starts the count again. */
+export function stepMicSilence(count: number, level: number | null, paused: boolean): number {
+  if (paused || level === null || level >= MIC_SILENCE_LEVEL) return 0
+  return count + 1
 }
