@@ -186,11 +186,7 @@ describe('softphone media through rtpengine (Chromium)', { timeout: 240_000 }, (
     await card().filter({ hasText: '来电振铃' }).waitFor()
     await button('接听').click()
     await card().filter({ hasText: '通话中' }).waitFor()
-    await button('转接').click()
-    await ui.getByLabel('转接号码/分机/技能组').fill('2002')
-    await button('咨询转接').click()
-    await until('2002 answers the consultation', async () => (await bare<number>(target, 'count')) > 0 && (await bare<{ state: string }>(target, 'inbound', 0)).state === 'Established')
-    await card().filter({ hasText: '2002' }).filter({ hasText: '通话中' }).waitFor()
+    await parties.consultSeat()
     // Before the conference the caller is held: it does not hear 2002's tone.
     const before = await bare<number>(caller, 'toneDb', i, 3300, 1200)
     const seatBefore = await bare<number>(target, 'toneDb', 0, 2700, 1200)

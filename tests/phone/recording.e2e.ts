@@ -5,9 +5,10 @@ import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
 import { recordingAudio } from '../e2e/support/recording-audio'
 import { bare } from './support/bare-page'
-import { recordingBands } from './support/recording-bands'
+import { recordingBands, type Bands } from './support/recording-bands'
 import type { Bridge } from './support/desk-setup'
 import { startThreeParties, type ThreeParties } from './support/three-parties'
+import { until } from './support/until'
 
 /**
  * The call recording of a real call through Kamailio and rtpengine: a caller
@@ -18,23 +19,6 @@ import { startThreeParties, type ThreeParties } from './support/three-parties'
  * third party joins the right channel once the conference starts.
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-interface Band {
-  /** Mean power in dB at each frequency, per channel, over [from, to] seconds. */
-  left: Record<number, number>
-  right: Record<number, number>
-  leftRms: number
-}
-
-async function until<T>(what: string, fn: () => Promise<T | null | false | undefined> | T | null | false | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`${what}: not within ${ms} ms`)
-    await sleep(100)
-  }
-}
 
 interface RecRow {
   id: string
@@ -96,11 +80,7 @@ describe('call recording of a real call through rtpengine (Chromium)', { timeout
     await button('接听').click()
     await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
     await sleep(4500)
-    await button('转接').click()
-    await ui.getByLabel('转接号码/分机/技能组').fill('2002')
-    await button('咨询转接').click()
-    await until('2002 answers the consultation', async () => (await bare<number>(target, 'count')) > 0 && (await bare<{ state: string }>(target, 'inbound', 0)).state === 'Established')
-    await card().filter({ hasText: '2002' }).filter({ hasText: '通话中' }).waitFor()
+    await t.consultSeat()
     await button('三方通话').click()
     await until('both legs in conference', async () => (await bridge.state()).phone.calls.filter((c) => c.conferenceWith).length === 2)
     const conferenceAt = Date.now()
@@ -124,49 +104,7 @@ describe('call recording of a real call through rtpengine (Chromium)', { timeout
 
     const talk: [number, number] = [0.5, 4]
     const conf: [number, number] = [(conferenceAt - rec.startedAt) / 1000 + 1, (endedAt - rec.startedAt) / 1000 - 0.3]
-    const [a, b] = await ui.evaluate(
-      async ([b64, windows]) => {
-        const bin = atob(b64)
-        const buf = new Uint8Array(bin.length)
-        for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
-        const audio = await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)
-        const rate = audio.sampleRate
-        // (No named inner functions: the test runner's transform would reference a helper the page lacks.)
-        return windows.map(([from, to]) => {
-          const out: { left: Record<number, number>; right: Record<number, number>; leftRms: number } = { left: {}, right: {}, leftRms: 0 }
-          for (const [c, side] of [[0, 'left'], [1, 'right']] as const) {
-            const ch = audio.getChannelData(c).subarray(Math.floor(from * rate), Math.floor(to * rate))
-            for (const hz of [2700, 3300]) {
-              const k = 2 * Math.cos((2 * Math.PI * hz) / rate)
-              const frame = 4800
-              let total = 0
-              let frames = 0
-              for (let i = 0; i + frame <= ch.length; i += frame) {
-                let s1 = 0
-                let s2 = 0
-                for (let j = i; j < i + frame; j++) {
-                  const s0 = ch[j]! + k * s1 - s2
-                  s2 = s1
-                  s1 = s0
-                }
-                total += (s1 * s1 + s2 * s2 - k * s1 * s2) / (frame * frame)
-                frames++
-              }
-              out[side][hz] = 10 * Math.log10(total / Math.max(1, frames) + 1e-20)
-            }
-            if (c === 0) {
-              let sum = 0
-              for (const v of ch) sum += v * v
-              out.leftRms = Math.sqrt(sum / Math.max(1, ch.length))
-            }
-          }
-          return out
-        })
-      },
-      [audio.data, [talk, conf]] as const
-    )
-    const talkBand = a as Band
-    const confBand = b as Band
+    const [talkBand, confBand] = (await recordingBands(ui, audio.data, [2700, 3300], [talk, conf])) as [Bands, Bands]
     console.log(JSON.stringify({ recordingRig: { durationMs: rec.durationMs, talk: talkBand, conference: confBand } }))
     // The caller (2.7 kHz) is on the right, not the left; the agent's microphone is on the left.
     assert.ok(talkBand.right[2700]! > talkBand.left[2700]! + 20, `caller right ${talkBand.right[2700]} dB vs left ${talkBand.left[2700]} dB`)

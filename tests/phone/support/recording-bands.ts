@@ -7,6 +7,8 @@ import { GOERTZEL_JS } from './bare-page'
 export interface Bands {
   left: Record<number, number>
   right: Record<number, number>
+  /** RMS of the left channel (the agent) over the window: is there any sound at all. */
+  leftRms: number
 }
 
 /** The desk's recordings as main stored them, oldest first. */
@@ -34,9 +36,14 @@ export function recordingBands(page: Page, b64: string, freqs: number[], windows
     const rate = audio.sampleRate
     const frame = rate / 10
     return ${JSON.stringify(windows)}.map(([from, to]) => {
-      const out = { left: {}, right: {} }
+      const out = { left: {}, right: {}, leftRms: 0 }
       for (const [c, side] of [[0, 'left'], [1, 'right']]) {
         const ch = audio.getChannelData(c).subarray(Math.floor(from * rate), Math.floor(to * rate))
+        if (c === 0) {
+          let sum = 0
+          for (const v of ch) sum += v * v
+          out.leftRms = Math.sqrt(sum / Math.max(1, ch.length))
+        }
         for (const hz of ${JSON.stringify(freqs)}) {
           let total = 0
           let frames = 0

@@ -7,6 +7,7 @@ import type { RunningHost } from '../../e2e/support/host'
 import { startRig, type Rig } from '../../rig/rig'
 import { bare, serveBarePage, toneWav, type BareServer } from './bare-page'
 import { startDesk, type Bridge } from './desk-setup'
+import { until } from './until'
 
 /**
  * The rig with three parties, as the media and recording specs need them: Kamailio + rtpengine with auth, the
@@ -26,6 +27,8 @@ export interface ThreeParties {
   target: Page
   /** With `agentTone`: the desk's phone host, a page of its own browser whose microphones speak that tone. */
   phone: Page | null
+  /** From the phone bar, during a call: 转接 → 2002 → 咨询转接, until 2002 has answered (the caller is on hold). */
+  consultSeat(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -56,6 +59,14 @@ export async function startThreeParties(runPrefix: string, opts: { agentTone?: n
     caller,
     target,
     phone,
+    consultSeat: async () => {
+      const button = (name: string) => ui.getByRole('button', { name, exact: true })
+      await button('转接').click()
+      await ui.getByLabel('转接号码/分机/技能组').fill('2002')
+      await button('咨询转接').click()
+      await until('2002 answers the consultation', async () => (await bare<number>(target, 'count')) > 0 && (await bare<{ state: string }>(target, 'inbound', 0)).state === 'Established', 15_000)
+      await ui.getByRole('region', { name: '来电信息' }).filter({ hasText: '2002' }).filter({ hasText: '通话中' }).waitFor()
+    },
     stop: async () => {
       bridge.close()
       await agentBrowser?.close()

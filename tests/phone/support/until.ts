@@ -1,5 +1,5 @@
 /** Polls `fn` every 100 ms until it answers something truthy; fails naming `what` after `ms`. */
-export async function until<T>(what: string, fn: () => Promise<T | null | false | undefined>, ms = 10_000): Promise<T> {
+export async function until<T>(what: string, fn: () => Promise<T | null | false | undefined> | T | null | false | undefined, ms = 10_000): Promise<T> {
   const end = Date.now() + ms
   for (;;) {
     const v = await fn()
