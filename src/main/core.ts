@@ -12,7 +12,8 @@ import { ConnectivityMonitor } from './platform/connectivity'
 import type { PlatformGateway, PlatformRequest } from './platform/gateway'
 import { operations, type OperationId } from '../shared/api/operations'
 import { HttpPlatformGateway, routeOfOperation, type HttpChangePayload } from './platform/http-gateway'
-import { seal, sealedSender } from './sync/sealed-outbox'
+import { open, seal, sealedSender } from './sync/sealed-outbox'
+import { withDependentParams } from './sync/dependent-changes'
 import { SyncProblems } from './sync/sync-problems'
 import { PushClient, type PlatformEvent } from './platform/push-client'
 
@@ -125,7 +126,15 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   const uploadRecording = createRecordingUploader({ db, cipher, gateway, token: () => session.bearer(), dir: recordingsDir(config.dataDir), hotline: config.sip?.callerId })
   const syncWorker = new SyncWorker(
     db,
-    sealedSender(cipher, (entry) => (entry.operation === 'uploadRecording' ? uploadRecording(entry) : gateway.sendChange(entry, session.bearer()))),
+    sealedSender(cipher, async (entry) => {
+      if (entry.operation === 'uploadRecording') return uploadRecording(entry)
+      // A change naming a record an earlier change created (a call's update after its createCall) gets its id here.
+      const ready = await withDependentParams(entry, async (key) => {
+        const done = await db.call('outbox.done', { idempotencyKey: key })
+        return done ? open(cipher, done.response) : undefined
+      })
+      return ready.kind === 'ready' ? gateway.sendChange(ready.entry, session.bearer()) : ready.outcome
+    }),
     {
       outcome: (kind, reason) => {
         lastOutcome = kind

@@ -4,6 +4,7 @@ import { DomainError } from '../ipc/dispatcher'
 import type { ErrorCode } from '../../shared/result'
 import type { PhoneCommand, PhoneErrorCode } from '../../shared/phone'
 import { PhoneCommandError, PhoneService, type CallPurpose } from './phone-service'
+import { CallRecords } from './call-records'
 
 const ERROR_CODES: Partial<Record<PhoneErrorCode, ErrorCode>> = {
   'bad-command': 'bad_request',
@@ -29,7 +30,12 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
 
 /** Builds the phone feature's services (see shared/ipc/services/phone.ts). */
 export async function createPhoneFeature(ctx: FeatureContext): Promise<Feature<keyof typeof phoneServices>> {
-  const svc = new PhoneService(ctx)
+  // Every call is registered on the platform (the call detail record) through the outbox, never in the phone's way.
+  const records = new CallRecords(ctx)
+  const svc = new PhoneService(ctx, { records })
+  const offTicket = ctx.bus.on('ticket.submitted', (t) => {
+    if (t.callId) void records.linkTicket(t.callId, t.ticketId).catch((err: Error) => ctx.log.warn('phone: ticket not linked to the call record', { error: err.message }))
+  })
   const run = (command: PhoneCommand, meta?: { purpose: CallPurpose; ticketId: string | null }) => guard(() => svc.run(command, meta))
   const sip = ctx.config.sip
   // Malicious numbers change on the platform: follow them.
@@ -52,7 +58,15 @@ export async function createPhoneFeature(ctx: FeatureContext): Promise<Feature<k
         consult: (args) => run({ type: 'consult', callId: args.callId, target: args.target }),
         completeTransfer: (args) => run({ type: 'completeTransfer', callId: args.callId, consultCallId: args.consultCallId }),
         conference: (args) => run({ type: 'conference', callId: args.callId, consultCallId: args.consultCallId }),
-        survey: (args) => run({ type: 'blindTransfer', callId: args.callId, target: sip?.surveyTarget ?? 'survey' }),
+        survey: async (args) => {
+          svc.noteSurvey(args.callId, true)
+          try {
+            return await run({ type: 'blindTransfer', callId: args.callId, target: sip?.surveyTarget ?? 'survey' })
+          } catch (err) {
+            svc.noteSurvey(args.callId, false)
+            throw err
+          }
+        },
         signIn: () => guard(() => (svc.signIn(), null)),
         signOut: () => guard(() => (svc.agentMove('signed-out'), null)),
         setReady: () => guard(() => (svc.agentMove('ready'), null)),
@@ -78,7 +92,9 @@ export async function createPhoneFeature(ctx: FeatureContext): Promise<Feature<k
     },
     stop() {
       offEvents()
+      offTicket()
       svc.stop()
+      records.stop()
     }
   }
 }

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../logging'
-import { StateHub } from '../state/state-hub'
 import { DomainBus, type DomainEvents } from '../features/bus'
-import { initialPhoneState, type AppState } from '../../shared/ipc/state'
-import { DEFAULT_REGISTRATION, NO_FLAGS, normaliseCallerNumber, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
+import { DEFAULT_REGISTRATION, NO_FLAGS, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
 import { PhoneService } from './phone-service'
+import { testHub, testSnapshot } from './test-support'
 
 /**
  * The main side of the softphone with a scripted phone host: commands it sends,
@@ -14,15 +13,7 @@ import { PhoneService } from './phone-service'
  */
 function setup(roles: ('agent' | 'qa')[] = ['agent']) {
   let now = 10_000
-  const hub = new StateHub({
-    app: { version: 't', profile: 'sandbox', runtime: 'test', dataDir: '/tmp', startedAt: 0 },
-    session: { user: null, since: null },
-    phoneHost: { status: 'starting', since: 1, lastHeartbeat: null, restarts: 0, userAgent: null },
-    connectivity: { platform: 'online', detail: '', since: 0 },
-    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
-    phone: initialPhoneState(0),
-    notices: []
-  } as unknown as AppState)
+  const hub = testHub(null)
   const sent: PhoneCommand[] = []
   const platformCalls: { op: string; body: unknown }[] = []
   const ended: DomainEvents['call.ended'][] = []
@@ -56,23 +47,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent']) {
   const hostAlive = (since = 5) => hub.set('phoneHost', { status: 'alive', since, lastHeartbeat: since, restarts: 0, userAgent: 'x' })
   let seq = 0
   const fact = (f: PhoneFactBody) => svc.fact({ ...f, seq: ++seq, at: now } as PhoneFact)
-  const call = (patch: Partial<CallSnapshot>): CallSnapshot => ({
-    callId: 'in-1',
-    direction: 'inbound',
-    state: 'ringing',
-    flags: { ...NO_FLAGS },
-    peer: normaliseCallerNumber('13800138000'),
-    peerName: null,
-    linkedTo: null,
-    conferenceWith: null,
-    startedAt: now,
-    answeredAt: null,
-    endedAt: null,
-    endedBy: null,
-    cause: null,
-    sipCallId: 'x',
-    ...patch
-  })
+  const call = (patch: Partial<CallSnapshot>): CallSnapshot => testSnapshot('in-1', '13800138000', { sipCallId: 'x', ...patch }, now)
   const flush = () => new Promise((r) => setTimeout(r, 0))
   return { notices, hub, svc, sent, platformCalls, ended, signIn, hostAlive, fact, call, flush, advance: (ms: number) => (now += ms) }
 }

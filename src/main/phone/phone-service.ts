@@ -25,6 +25,7 @@ import {
 import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
 import type { NormalisedNumber } from '../../shared/phone/caller-number'
 import { diagnoseTls } from './tls-probe'
+import type { CallExtras } from './call-records'
 
 /**
  * Main's side of the softphone. The phone host (sip.js, src/phone) is a driver
@@ -42,6 +43,18 @@ interface CallMeta {
   ticketId: string | null
   holdMs: number
   heldSince: number | null
+  /** Handed to the satisfaction survey (its blind transfer ends a handled call, not a transferred one). */
+  surveyed?: boolean
+}
+
+/**
+ * Where the calls are registered with the platform (CallRecords): told of every call as it goes, never waited for;
+ * `ended` answers the platform's id for the call when it is already known.
+ */
+export interface CallRecordsPort {
+  observe(call: CallSnapshot): void
+  ended(call: CallSnapshot, extras: CallExtras): number | null
+  blocked(callId: string, caller: CallSnapshot['peer'], at: number): void
 }
 
 type Ctx = Pick<FeatureContext, 'config' | 'log' | 'hub' | 'session' | 'platform' | 'sendPhoneCommand' | 'notify' | 'bus' | 'audit'>
@@ -49,6 +62,7 @@ type Ctx = Pick<FeatureContext, 'config' | 'log' | 'hub' | 'session' | 'platform
 export interface PhoneServiceOptions {
   commandTimeoutMs?: number
   now?: () => number
+  records?: CallRecordsPort
 }
 
 const PLATFORM_STATE: Record<AgentStatus, 'signed_out' | 'ready' | 'not_ready' | 'ringing' | 'in_call' | 'after_call_work'> = {
@@ -274,6 +288,7 @@ export class PhoneService {
         if (fact.blocked) {
           this.ctx.log.info('phone: malicious number blocked before ringing', { number: fact.caller.normalised ? maskPhone(fact.caller.normalised) : 'invalid' })
           void this.ctx.audit.record(this.user()?.username ?? null, 'phone.block', `call:${fact.callId}`, { reason: 'malicious number rejected before ringing' }).catch(() => undefined)
+          this.record((r) => r.blocked(fact.callId, fact.assertedIdentity && fact.assertedIdentity.kind !== 'invalid' ? fact.assertedIdentity : fact.caller, fact.at))
           return
         }
         this.meta.set(fact.callId, { purpose: 'hotline', ticketId: null, holdMs: 0, heldSince: null })
@@ -328,6 +343,7 @@ export class PhoneService {
       return
     }
     this.calls.set(call.callId, call)
+    this.record((r) => r.observe(call))
     if (call.state === 'ringing' && call.direction === 'inbound') this.moveAgent('ringing')
     if (call.state === 'established') this.moveAgent('in-call')
     this.publish()
@@ -340,6 +356,7 @@ export class PhoneService {
     this.meta.delete(call.callId)
     if (meta?.heldSince != null) meta.holdMs += this.now() - meta.heldSince
     const user = this.user()
+    const platformCallId = this.record((r) => r.ended(call, { surveyed: meta?.surveyed, ticketId: meta?.ticketId ?? null })) ?? null
     if (had || call.answeredAt !== null || call.direction === 'outbound') {
       this.ctx.bus.emit('call.ended', {
         callId: call.callId,
@@ -352,7 +369,8 @@ export class PhoneService {
         holdMs: meta?.holdMs ?? 0,
         endedBy: call.cause && call.answeredAt === null ? 'failure' : call.endedBy === 'remote' ? 'remote' : 'local',
         purpose: meta?.purpose ?? 'other',
-        ticketId: meta?.ticketId ?? null
+        ticketId: meta?.ticketId ?? null,
+        platformCallId
       })
     }
     if (![...this.calls.values()].some((c) => isLive(c.state))) {
@@ -365,6 +383,24 @@ export class PhoneService {
       }
     }
     this.publish()
+  }
+
+  /** The platform's call records are bookkeeping: whatever goes wrong there, the phone goes on. */
+  private record<T>(fn: (r: CallRecordsPort) => T): T | undefined {
+    const r = this.opts.records
+    if (!r) return undefined
+    try {
+      return fn(r)
+    } catch (err) {
+      this.ctx.log.warn('phone: call record not kept', { error: (err as Error).message })
+      return undefined
+    }
+  }
+
+  /** 满意度评价: the next transfer of this call is the survey (set before the transfer, cleared if it fails). */
+  noteSurvey(callId: string, surveyed: boolean): void {
+    const meta = this.meta.get(callId)
+    if (meta) meta.surveyed = surveyed
   }
 
   // ───────────── agent state ─────────────

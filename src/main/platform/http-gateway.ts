@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { operations, pathFor, type OperationId, type ResponseOf } from '../../shared/api/operations'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { SendOutcome } from '../sync/sync-worker'
+import type { ParamSource } from '../sync/dependent-changes'
 import { PlatformError, type PlatformGateway, type PlatformRequest, type PlatformUser, type RawUpload } from './gateway'
 
 /** How an operationId maps to HTTP; comes from the shared API operation table. */
@@ -14,6 +15,8 @@ export const routeOfOperation: RouteOf = (id) => (Object.hasOwn(operations, id) 
 export interface HttpChangePayload {
   params?: Record<string, string | number>
   body?: unknown
+  /** Path parameters taken from an earlier change's platform answer when sent (see sync/dependent-changes.ts). */
+  paramsFrom?: Record<string, ParamSource>
 }
 
 const TIMEOUT_MS = 8000

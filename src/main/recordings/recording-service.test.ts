@@ -185,7 +185,7 @@ describe('recording store', () => {
     expect(final).toHaveLength(1)
     expect(webmTiming(final[0]!)?.durationMs).toBe(done.durationMs)
     expect(fs.readFileSync(file).includes(WEBM_MAGIC)).toBe(false)
-    expect(b.queued).toEqual([{ operation: 'uploadRecording', entityKey: `recording:${done.id}`, payload: { body: { recording: done.id } }, key: `recording:${done.id}` }])
+    expect(b.queued).toEqual([{ operation: 'uploadRecording', entityKey: 'phone-call:call-1', payload: { body: { recording: done.id } }, key: `recording:${done.id}` }])
     // Chunks after the end are not appended to a finished recording.
     await b.svc.chunk('call-1', 4, chunks[0]!)
     expect((await readSealed(file, b.ctx.cipher)).chunks).toHaveLength(1)

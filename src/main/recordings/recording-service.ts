@@ -11,6 +11,7 @@ import type { RecordingRow } from './db-operations'
 import { appendSealed, readSealed, repairSealed, replaceSealed } from './sealed-file'
 import { fixWebmDuration } from './webm-duration'
 import { PlaybackCache, type PlainAudio } from './playback-cache'
+import { callEntityKey } from '../phone/call-records'
 
 /** What the upload needs to know about the call; sealed in the table (the citizen's number). */
 export interface RecordingMeta {
@@ -236,7 +237,10 @@ export class RecordingService {
       const parent = await this.ctx.db.call('rec.byCall', { callId: row.parentCallId })
       if (parent && parent.status === 'recording' && parent.deletedAt === null) return
     }
-    const enqueue = (r: RecordingRow) => this.ctx.outbox.enqueue(UPLOAD_OPERATION, uploadKeyOf(r.id), { body: { recording: r.id } }, r.agent, r.uploadKey ?? uploadKeyOf(r.id))
+    // Under the entity of the call it is uploaded to (the citizen's, for a consultation leg): the phone side's
+    // registration of that call (phone/call-records.ts) is sent first, and holds the upload back if the platform
+    // refused it, instead of the upload registering the call a second time.
+    const enqueue = (r: RecordingRow) => this.ctx.outbox.enqueue(UPLOAD_OPERATION, callEntityKey(r.parentCallId ?? r.callId), { body: { recording: r.id } }, r.agent, r.uploadKey ?? uploadKeyOf(r.id))
     await enqueue(row)
     for (const leg of await this.ctx.db.call('rec.legs', { callId: row.callId })) if (leg.status === 'finalised' && leg.deletedAt === null) await enqueue(leg)
   }

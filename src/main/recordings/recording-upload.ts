@@ -8,6 +8,8 @@ import type { Call } from '../../shared/api/calls'
 import { uploadKeyOf, type RecordingMeta } from './recording-service'
 import type { RecordingRow } from './db-operations'
 import { readSealed } from './sealed-file'
+import { open } from '../sync/sealed-outbox'
+import { callCreateKey } from '../phone/call-records'
 
 /**
  * Sends one queued recording to the platform, as the sync worker's sender for
@@ -61,6 +63,19 @@ async function registerCall(deps: RecordingUploaderDeps, row: RecordingRow, key:
   return call.id
 }
 
+/**
+ * The platform's id for a call the phone side registered (phone/call-records.ts), read from its createCall's stored
+ * answer; null when the phone side did not register it. Its create shares the upload's entity key and was queued
+ * first (at ringing), so it has been sent by now; if not, the upload waits rather than register the call twice.
+ */
+async function phoneRecordOf(deps: RecordingUploaderDeps, callId: string): Promise<number | 'waiting' | null> {
+  const key = callCreateKey(callId)
+  const done = await deps.db.call('outbox.done', { idempotencyKey: key })
+  const answer = done ? (open(deps.cipher, done.response) as { id?: unknown } | null) : null
+  if (typeof answer?.id === 'number') return answer.id
+  return !done && (await deps.db.call('phone.callRegistered', { key })) ? 'waiting' : null
+}
+
 export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: OutboxEntry) => Promise<SendOutcome> {
   return async (entry) => {
     const id = (entry.payload as { body?: { recording?: string } } | null)?.body?.recording
@@ -83,15 +98,21 @@ export function createRecordingUploader(deps: RecordingUploaderDeps): (entry: Ou
       // is the registered one, or the one the citizen call's upload creates: same key and body, so whichever of
       // the two uploads comes first creates it and the other replays it. The call keeps its own recording.
       const parent = row.parentCallId ? await deps.db.call('rec.byCall', { callId: row.parentCallId }) : null
-      if (parent && parent.deletedAt === null && parent.status !== 'recording') {
-        const parentCall = parent.platformCallId ?? (await registerCall(deps, parent, parent.uploadKey ?? uploadKeyOf(parent.id), token))
+      const usableParent = parent && parent.deletedAt === null && parent.status !== 'recording' ? parent : null
+      // The citizen's call as the phone side registered it (also when that call itself was not recorded).
+      const parentRecord = row.parentCallId && !usableParent?.platformCallId ? await phoneRecordOf(deps, row.parentCallId) : null
+      if (parentRecord === 'waiting') return { kind: 'retry', reason: 'degraded', error: { message: 'waiting for the citizen call to be registered on the platform' } }
+      if (usableParent || parentRecord !== null) {
+        const parentCall = usableParent?.platformCallId ?? parentRecord ?? (await registerCall(deps, usableParent!, usableParent!.uploadKey ?? uploadKeyOf(usableParent!.id), token))
         const leg = (await deps.gateway.upload('uploadRecording', { query: { callId: parentCall, leg: 'consult' }, body: audio, contentType: row.mime, idempotencyKey: `${key}:audio` }, token)) as { id: number }
         await deps.db.call('rec.uploaded', { id, platformCallId: parentCall, platformRecordingId: leg.id })
         return { kind: 'ok', response: { recordingId: leg.id, callId: parentCall, leg: 'consult' } }
       }
       // Registered with the platform already (by the phone side, see call.ended's platformCallId): attach to that
       // record, whose status and times are its registrar's. Otherwise register the call here, once (keyed).
-      const registered = row.platformCallId
+      const phoneRecord = row.platformCallId ?? (await phoneRecordOf(deps, row.callId))
+      if (phoneRecord === 'waiting') return { kind: 'retry', reason: 'degraded', error: { message: 'waiting for the call to be registered on the platform' } }
+      const registered = phoneRecord
       const callId = registered ?? (await registerCall(deps, row, key, token))
       const rec = (await deps.gateway.upload('uploadRecording', { query: { callId }, body: audio, contentType: row.mime, idempotencyKey: `${key}:audio` }, token)) as { id: number }
       const meta = metaOf(deps.cipher, row)
