@@ -83,11 +83,19 @@ describe('knowledge, callbacks and SMS (browser host, embedded platform)', () =>
     const again = await lead('PATCH', `/api/v1/knowledge/articles/${wages.id}`, { version: revised.body.version, title: '被拖欠工资如何维权（2026）' }, { 'idempotency-key': randomUUID() })
     assert.equal(again.status, 200)
     await panel.getByRole('button', { name: '同步' }).click()
-    await until(async () => {
-      await box.fill('')
-      await box.pressSequentially('拖欠工资', { delay: 20 })
-      return (await hits.locator('li', { hasText: '被拖欠工资如何维权（2026）' }).getByText('第 3 版').count()) > 0
-    }, 20_000, 'version 3 of 被拖欠工资如何维权（2026） in the hits after 同步')
+    // Typed once and then waited for, as an agent would: the panel searches again when the sync is done and
+    // 150 ms after the last key. (Retyping in a loop every ~100 ms restarted that debounce before it could fire,
+    // so the hits stayed those of the sync's own search, made while the box was momentarily empty.)
+    await box.fill('')
+    await box.pressSequentially('拖欠工资', { delay: 40 })
+    await hits
+      .locator('li', { hasText: '被拖欠工资如何维权（2026）' })
+      .getByText('第 3 版')
+      .waitFor({ timeout: 20_000 })
+      .catch(async (err: Error) => {
+        const shown = { index: await panel.getByTestId('kb-status').innerText(), query: await box.inputValue(), hits: await panel.locator('[data-testid=kb-hits] li .kb-hit-title').allInnerTexts() }
+        throw new Error(`version 3 of 被拖欠工资如何维权（2026） not in the hits after 同步: ${JSON.stringify(shown)}\n${err.message}`)
+      })
 
     // Markup in a query is text: nothing is injected, the search still answers.
     await box.fill('<img src=x onerror="window.__xss=1">停水')

@@ -32,8 +32,17 @@ const art = (id: number, title: string, body: string, updatedAt: string, version
 function fakePlatform(articles: Article[]) {
   const calls: { op: string; request: unknown }[] = []
   let down = false
+  // Set, the next listArticles reads its rows, says so, and answers them only when released.
+  let hold: { read: () => void; released: Promise<void> } | null = null
   const platform = {
     setDown: (v: boolean) => (down = v),
+    holdNextPage() {
+      let read!: () => void
+      let release!: () => void
+      const reached = new Promise<void>((r) => (read = r))
+      hold = { read, released: new Promise<void>((r) => (release = r)) }
+      return { reached, release }
+    },
     calls,
     async call(op: string, request: { query?: { updatedSince?: string; cursor?: string } } = {}): Promise<unknown> {
       calls.push({ op, request })
@@ -44,6 +53,12 @@ function fakePlatform(articles: Article[]) {
         const start = Number(request.query?.cursor ?? 0)
         const all = articles.filter((a) => a.updatedAt > since)
         const page = all.slice(start, start + 200)
+        if (hold) {
+          const { read, released } = hold
+          hold = null
+          read()
+          await released
+        }
         return { items: page, nextCursor: start + 200 < all.length ? String(start + 200) : null }
       }
       throw new Error(`unexpected ${op}`)
@@ -71,6 +86,32 @@ describe('KnowledgeIndexSync', () => {
     expect(status.error).toMatch(/ECONNREFUSED/)
     expect(status.articles).toBe(451)
     expect((await db.call('kb.search', { q: '公积金', limit: 5 }))[0]!.id).toBe(451)
+    await db.close()
+  })
+
+  it('goes round again for a change committed while a page was on its way: the newer version is held, the cursor skips nothing', async () => {
+    const { client: db } = await DbClient.open(path.join(dir, 'c.sqlite'))
+    const articles = [art(1, '被拖欠工资如何维权', '劳动保障监察投诉。', '2026-03-01T08:00:00.000Z'), art(2, '停水通知', '停水。', '2026-03-01T08:00:00.001Z')]
+    const platform = fakePlatform(articles)
+    const sync = new KnowledgeIndexSync({ db, platform: platform as unknown as FeatureContext['platform'], log: createMemoryLogger() })
+    await sync.sync()
+    // A revision, its push starts a sync; the page it reads is answered late, and a further revision is committed meanwhile.
+    articles[0] = art(1, '被拖欠工资如何维权', '劳动保障监察投诉（修订）。', '2026-03-01T09:00:00.000Z', 2)
+    const page = platform.holdNextPage()
+    const pushed = sync.sync()
+    await page.reached
+    articles[0] = art(1, '被拖欠工资如何维权（2026）', '劳动保障监察投诉（修订）。', '2026-03-01T09:00:00.005Z', 3)
+    // The agent's 同步 while that sync is under way answers only once the later revision is in.
+    const clicked = sync.sync()
+    page.release()
+    const [a, b] = await Promise.all([pushed, clicked])
+    expect(a).toEqual(b)
+    expect(await db.call('kb.article', { id: 1 })).toMatchObject({ version: 3, title: '被拖欠工资如何维权（2026）' })
+    expect((await db.call('kb.search', { q: '拖欠工资', limit: 5 })).map((h) => [h.title, h.version])).toEqual([['被拖欠工资如何维权（2026）', 3]])
+    expect(await db.call('meta.get', { key: 'kb.articlesUpdatedSince' })).toBe('2026-03-01T09:00:00.005Z')
+    // An older copy arriving late (a slow page of an earlier sync) does not take the article back.
+    await db.call('kb.upsertArticles', { items: [art(1, '被拖欠工资如何维权', '劳动保障监察投诉（修订）。', '2026-03-01T09:00:00.000Z', 2)] })
+    expect(await db.call('kb.article', { id: 1 })).toMatchObject({ version: 3, title: '被拖欠工资如何维权（2026）' })
     await db.close()
   })
 })

@@ -24,12 +24,16 @@ const article = {
   ]
 }
 const search = vi.fn((args: { q: string }) => ok({ items: args.q.includes('工资') ? [{ id: 7, title: article.title, categoryId: null, departmentId: 'rsj', snippet: '携带证据…', version: 2, score: 1 }] : [] }))
+type Status = { articles: number; syncedAt: number | null; syncing: boolean; error: string | null }
+const synced: Status = { articles: 1, syncedAt: 1, syncing: false, error: null }
+const status = vi.fn((): Promise<{ ok: true; value: Status }> => ok(synced))
+const categories = vi.fn(() => ok({ items: [] }))
 vi.mock('../../services/bridge', () => ({
   transport: {},
   desk: {
     knowledge: {
-      status: () => ok({ articles: 1, syncedAt: 1, syncing: false, error: null }),
-      categories: () => ok({ items: [] }),
+      status: () => status(),
+      categories: () => categories(),
       yellowPages: () => ok({ items: [{ departmentId: 'rsj', name: '市人社局', phone: '0775-1', address: '玉林', officeHours: '工作日' }] }),
       search: (args: { q: string }) => search(args),
       article: () => ok(article)
@@ -64,6 +68,32 @@ describe('KnowledgePanel', () => {
     expect(intake.reply).toBe(article.body)
     expect(intake.citations).toEqual([{ articleId: '7', version: 2, title: '被拖欠工资如何维权' }])
     expect(w.find('[data-testid="kb-cited"]').text()).toContain('被拖欠工资如何维权（第 2 版）')
+    vi.useRealTimers()
+    w.unmount()
+  })
+
+  it('follows a sync that main runs on its own: 同步 spins while it runs and comes back when it is done', async () => {
+    vi.useFakeTimers()
+    // Mounted mid-sync (the sign-in sync, slow under load): the first status read says syncing.
+    status.mockImplementationOnce(() => ok({ articles: 39, syncedAt: null, syncing: true, error: null }))
+    status.mockImplementationOnce(() => ok({ articles: 39, syncedAt: null, syncing: true, error: null }))
+    const w = mount(KnowledgePanel, { global: { plugins: [i18n] }, attachTo: document.body })
+    await flushPromises()
+    const button = () => w.find('[data-testid="kb-status"] button')
+    expect(button().attributes('disabled')).toBeDefined()
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(button().attributes('disabled')).toBeDefined()
+    categories.mockClear()
+    await vi.advanceTimersByTimeAsync(1000)
+    await flushPromises()
+    expect(button().attributes('disabled')).toBeUndefined()
+    expect(w.find('[data-testid="kb-status"]').text()).toContain('本地索引 1 条')
+    // The category tree as the sync left it.
+    expect(categories).toHaveBeenCalled()
+    // Done: no more status reads.
+    const reads = status.mock.calls.length
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(status.mock.calls.length).toBe(reads)
     vi.useRealTimers()
     w.unmount()
   })
