@@ -24,9 +24,13 @@ import { launchChromium } from '../e2e/support/browser'
 import { startRig } from '../rig/rig'
 import { bare, serveBarePage } from '../phone/support/bare-page'
 import { startDesk } from '../phone/support/desk-setup'
+import { cpuDelta, cpuMedians, cpuSnapshot } from './cpu-window'
+import { PHASE_MARKS_JS, phaseMedians, takePhases } from './phone-phases'
 
 const RING_ROUNDS = Number(process.env.BENCH_RING_ROUNDS ?? 20)
 const MEDIA_ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 11)
+/** BENCH_PHASES=1: also print where the answer's time goes, step by step, for the desk and the bare page. */
+const PHASES = process.env.BENCH_PHASES === '1'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!
@@ -45,12 +49,13 @@ async function main(): Promise<void> {
   const server = await serveBarePage()
   // Laid out as the Electron app is: one Chromium holding both the hidden phone-host page and the UI window (the
   // browser host's default, a second headless Chromium just for the phone host, is a development convenience).
-  const { host, ui, bridge } = await startDesk(rig, browser, '1001', { phoneInPage: true })
+  const { host, ui, bridge, phone } = await startDesk(rig, browser, '1001', { phoneInPage: true, ...(PHASES ? { phoneInitScript: PHASE_MARKS_JS } : {}) })
   try {
     const caller = await callerBrowser.newPage()
     await caller.goto(server.url)
     await bare(caller, 'start', '1002', rig.users['1002'], rig.wsUrl, rig.domain)
     const bareAgent = await browser.newPage()
+    if (PHASES) await bareAgent.addInitScript(PHASE_MARKS_JS)
     await bareAgent.goto(server.url)
     await bare(bareAgent, 'start', '1003', rig.users['1003'], rig.wsUrl, rig.domain)
     const card = ui.getByRole('region', { name: '来电信息' })
@@ -82,15 +87,25 @@ async function main(): Promise<void> {
     // Answer → first inbound RTP: the desk (click in the UI) and a bare sip.js page, interleaved.
     const desk: number[] = []
     const bareMs: number[] = []
+    const deskPhases: Record<string, number>[] = []
+    const barePhases: Record<string, number>[] = []
+    const deskCpu: Record<string, number>[] = []
+    const bareCpu: Record<string, number>[] = []
     for (let r = 0; r < MEDIA_ROUNDS; r++) {
       const i = await bare<number>(caller, 'call', '1001')
       await card.filter({ hasText: '来电振铃' }).waitFor()
-      const clickedAt = await ui.evaluate<number>(`(() => {
+      await sleep(300)
+      const cpu0 = PHASES ? cpuSnapshot() : null
+      const clickedAt: number = await ui.evaluate<number>(`(() => {
         const b = [...document.querySelectorAll('button')].find((x) => x.textContent.trim() === '接听')
         const t = Date.now()
         b.click()
         return t
       })()`)
+      // Nothing asks the desk anything while it answers (the first packet's time is worked out afterwards from
+      // the stats report, so reading it later changes nothing): polling main's state would take CPU from the answer.
+      await sleep(Math.max(0, clickedAt + 500 - Date.now()))
+      if (cpu0) deskCpu.push(cpuDelta(cpu0, cpuSnapshot()))
       let first: number | null = null
       for (let n = 0; n < 200 && first === null; n++) {
         const q = (await state()).phone.quality.find((s) => s.firstMediaAt)
@@ -98,6 +113,7 @@ async function main(): Promise<void> {
         if (first === null) await sleep(50)
       }
       if (first !== null) desk.push(first - clickedAt)
+      if (PHASES && phone && first !== null) deskPhases.push({ ...(await takePhases(phone, clickedAt)), firstPacket: first - clickedAt })
       await bare(caller, 'hangup', i)
       await card.waitFor({ state: 'detached' })
       await callerEnded(i)
@@ -105,11 +121,23 @@ async function main(): Promise<void> {
 
       const j = await bare<number>(caller, 'call', '1003')
       for (let n = 0; n < 100 && (await bare<number>(bareAgent, 'count')) <= r; n++) await sleep(20)
+      await sleep(300)
+      const cpu1 = PHASES ? cpuSnapshot() : null
+      const t1 = Date.now()
       const ms = await bare<number>(bareAgent, 'answerTimed')
+      if (cpu1) {
+        await sleep(Math.max(0, t1 + 500 - Date.now()))
+        bareCpu.push(cpuDelta(cpu1, cpuSnapshot()))
+      }
       if (ms >= 0) bareMs.push(ms)
+      if (PHASES && ms >= 0) {
+        const t0 = await bareAgent.evaluate<number>('window.__answeredAt')
+        barePhases.push({ ...(await takePhases(bareAgent, t0)), firstPacket: ms })
+      }
       await bare(caller, 'hangup', j)
       await callerEnded(j)
     }
+    if (PHASES) console.log(JSON.stringify({ phases: { desk: phaseMedians(deskPhases), bare: phaseMedians(barePhases) }, cpuMsIn500ms: { desk: cpuMedians(deskCpu), bare: cpuMedians(bareCpu) } }))
     const answerToMediaMs = median(desk)
     const bareAnswerToMediaMs = median(bareMs)
     console.log(

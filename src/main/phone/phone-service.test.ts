@@ -11,7 +11,7 @@ import { testHub, testSnapshot } from './test-support'
  * role, and the bus event at the end of a call. (The real phone host is proven
  * against Kamailio in tests/phone.)
  */
-function setup(roles: ('agent' | 'qa')[] = ['agent']) {
+function setup(roles: ('agent' | 'qa')[] = ['agent'], opts: { answerQuietMs?: number } = {}) {
   let now = 10_000
   const hub = testHub(null)
   const sent: PhoneCommand[] = []
@@ -42,7 +42,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent']) {
       queueMicrotask(() => svc.commandResult(c.id!, { ok: true, value: { callId: c.command!.type === 'dial' ? 'out-1' : null } }))
     }
   }
-  const svc: PhoneService = new PhoneService(ctx as never, { now: () => now })
+  const svc: PhoneService = new PhoneService(ctx as never, { now: () => now, ...opts })
   const signIn = () => hub.set('session', { user: { id: 'u1', username: 'agent01', displayName: '张三', roles, seatId: 'S1' }, since: 1 })
   const hostAlive = (since = 5) => hub.set('phoneHost', { status: 'alive', since, lastHeartbeat: since, restarts: 0, userAgent: 'x' })
   let seq = 0
@@ -110,6 +110,59 @@ describe('PhoneService', () => {
     expect(t.ended[0]).toMatchObject({ callId: 'in-1', direction: 'inbound', remoteNumber: '13800138000', actor: 'agent01', holdMs: 4000, endedBy: 'remote', purpose: 'hotline' })
     await t.flush()
     expect(t.platformCalls.filter((c) => c.op === 'setMyAgentState').map((c) => (c.body as { state: string }).state)).toEqual(['not_ready', 'ready', 'ringing', 'in_call', 'after_call_work'])
+  })
+
+  it('from 接听 until the first audio, windows get no state change and the platform no agent state; then both catch up at once', async () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    t.svc.signIn()
+    t.svc.agentMove('ready')
+    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    await t.flush()
+    const seen: string[] = []
+    t.hub.onChange((c) => seen.push(c.topic === 'phone' ? `phone:${(c.value as AppState['phone']).calls[0]?.state ?? '-'}` : c.topic))
+    const platformBefore = t.platformCalls.length
+
+    const answered = t.svc.run({ type: 'answer', callId: 'in-1' })
+    t.fact({ type: 'call', call: t.call({ state: 'answering' }), previous: 'ringing' })
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 10_050 }), previous: 'answering' })
+    let done = false
+    void answered.then(() => (done = true))
+    await t.flush()
+    // main knows at once; nobody else is told yet, and the 接听 command has not returned (the button stays busy)
+    expect(t.hub.get('phone').calls[0]!.state).toBe('established')
+    expect(t.hub.get('phone').agent.status).toBe('in-call')
+    expect(seen).toEqual([])
+    expect(t.platformCalls.slice(platformBefore)).toEqual([])
+    expect(done).toBe(false)
+
+    const sample = { callId: 'in-1', at: 10_080, rttMs: null, jitterMs: null, lossPct: null, mos: null, bytesSent: 100, bytesReceived: 100, audioLevel: null, warning: false, firstMediaAt: 10_080 }
+    t.fact({ type: 'quality', sample } as never)
+    await answered
+    await t.flush()
+    expect(seen).toEqual(['phone:established'])
+    expect(t.platformCalls.slice(platformBefore).map((c) => (c.body as { state: string }).state)).toEqual(['in_call'])
+  })
+
+  it('when no audio comes, the windows are told anyway after answerQuietMs; a call that ends meanwhile is shown at once', async () => {
+    const t = setup(['agent'], { answerQuietMs: 20 })
+    t.hostAlive()
+    t.signIn()
+    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    const seen: string[] = []
+    t.hub.onChange((c) => c.topic === 'phone' && seen.push((c.value as AppState['phone']).calls[0]?.state ?? '-'))
+    t.fact({ type: 'call', call: t.call({ state: 'answering' }), previous: 'ringing' })
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 10_050 }), previous: 'answering' })
+    expect(seen).toEqual([])
+    await new Promise((r) => setTimeout(r, 40))
+    expect(seen).toEqual(['established'])
+
+    t.fact({ type: 'call', call: t.call({ callId: 'in-2' }), previous: 'idle' })
+    t.fact({ type: 'call', call: t.call({ callId: 'in-2', state: 'answering' }), previous: 'ringing' })
+    const before = seen.length
+    t.fact({ type: 'call', call: t.call({ callId: 'in-2', state: 'terminated', endedBy: 'remote', cause: null }), previous: 'answering' })
+    expect(seen.length).toBeGreaterThan(before)
   })
 
   it('a missed call puts the agent 置忙 with reason missed; a rejected one goes back to 置闲', () => {

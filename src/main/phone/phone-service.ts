@@ -63,7 +63,11 @@ export interface PhoneServiceOptions {
   commandTimeoutMs?: number
   now?: () => number
   records?: CallRecordsPort
+  /** The longest the UI and the platform wait for an answered call's first audio (see `quiet`). */
+  answerQuietMs?: number
 }
+
+const ANSWER_QUIET_MS = 300
 
 const PLATFORM_STATE: Record<AgentStatus, 'signed_out' | 'ready' | 'not_ready' | 'ringing' | 'in_call' | 'after_call_work'> = {
   'signed-out': 'signed_out',
@@ -116,6 +120,15 @@ export class PhoneService {
   /** Why the wss:// server's certificate is refused (main's own TLS check), while registration keeps failing. */
   private tlsProblem: PhoneError | null = null
   private tlsProbe: { running: boolean; at: number } = { running: false, at: -Infinity }
+  /**
+   * Sound first, paint after. From 接听 until the call's first audio arrives (at most answerQuietMs), state
+   * changes are held from the windows (StateHub.hold) and the platform is not told of the agent state: on a
+   * two-core agent PC the windows' re-render (≈60–75 ms of renderer CPU plus the compositor's, measured with
+   * `BENCH_PHASES=1 npm run bench:phone`) and the platform round trip would otherwise run exactly while the phone
+   * host sets up the media, and delay the citizen's first words. The platform's call record waits likewise. The 接听 button is disabled at once by the
+   * window itself; the windows catch up in one go, usually ≈80 ms after the click.
+   */
+  private quiet: { timer: NodeJS.Timeout; release: () => void; agent: AgentState | null; records: (() => void)[]; over: Promise<void>; end: () => void } | null = null
 
   constructor(
     private readonly ctx: Ctx,
@@ -131,6 +144,7 @@ export class PhoneService {
   }
 
   stop(): void {
+    this.endQuiet()
     this.unsubscribe()
     if (this.acwTimer) clearTimeout(this.acwTimer)
     for (const p of this.pending.values()) clearTimeout(p.timer)
@@ -250,6 +264,8 @@ export class PhoneService {
     const res = await this.command(command)
     if (!res.ok) throw new PhoneCommandError(res.error)
     if (meta && res.value.callId) this.meta.set(res.value.callId, { purpose: 'other', ticketId: null, holdMs: 0, heldSince: null, ...meta })
+    // The 接听 button stays busy until the window can show the call as answered (no second click on a stale card).
+    if (command.type === 'answer' && this.quiet) await this.quiet.over
     return res.value
   }
 
@@ -297,6 +313,7 @@ export class PhoneService {
         this.onCall(fact.call)
         return
       case 'error':
+        this.endQuiet()
         this.ctx.log.warn('phone: error', { code: fact.error.code, detail: fact.error.detail, command: fact.command })
         this.ctx.notify('warning', `${fact.error.message} (${fact.error.messageEn})`)
         return
@@ -304,6 +321,7 @@ export class PhoneService {
         if (!this.calls.has(fact.sample.callId)) return
         this.quality.set(fact.sample.callId, fact.sample)
         this.publish()
+        if (fact.sample.firstMediaAt != null) this.endQuiet()
         return
       case 'devices':
         this.devices = fact.devices
@@ -339,11 +357,16 @@ export class PhoneService {
       meta.heldSince = null
     }
     if (call.state === 'terminated') {
+      // The record's answer goes before its end.
+      for (const keep of this.quiet?.records.splice(0) ?? []) keep()
       this.finish(call)
+      this.endQuiet()
       return
     }
+    if (call.state === 'answering') this.beginQuiet()
     this.calls.set(call.callId, call)
-    this.record((r) => r.observe(call))
+    if (this.quiet) this.quiet.records.push(() => this.record((r) => r.observe(call)))
+    else this.record((r) => r.observe(call))
     if (call.state === 'ringing' && call.direction === 'inbound') this.moveAgent('ringing')
     if (call.state === 'established') this.moveAgent('in-call')
     this.publish()
@@ -452,7 +475,29 @@ export class PhoneService {
       this.acwTimer.unref?.()
     }
     this.publish()
-    void this.syncAgent(next)
+    if (this.quiet) this.quiet.agent = next
+    else void this.syncAgent(next)
+  }
+
+  private beginQuiet(): void {
+    if (this.quiet) return
+    const timer = setTimeout(() => this.endQuiet(), this.opts.answerQuietMs ?? ANSWER_QUIET_MS)
+    timer.unref?.()
+    let end = () => {}
+    const over = new Promise<void>((resolve) => (end = resolve))
+    this.quiet = { timer, release: this.ctx.hub.hold(), agent: null, records: [], over, end }
+  }
+
+  /** The answered call's audio is flowing (or it ended, failed, or took too long): catch up in one go. */
+  private endQuiet(): void {
+    const q = this.quiet
+    if (!q) return
+    clearTimeout(q.timer)
+    this.quiet = null
+    for (const keep of q.records.splice(0)) keep()
+    q.release()
+    if (q.agent) void this.syncAgent(q.agent)
+    q.end()
   }
 
   private async syncAgent(state: AgentState): Promise<void> {

@@ -131,6 +131,7 @@ window.bare = (() => {
   async function answerTimed() {
     const s = sessions[sessions.length - 1]
     const t0 = Date.now()
+    window.__answeredAt = t0
     await s.accept()
     let noneAt = -Infinity
     for (;;) {

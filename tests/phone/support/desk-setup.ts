@@ -49,13 +49,13 @@ export async function openBridge(uiUrl: string): Promise<Bridge> {
 /**
  * `wsUrl`: another address of the rig (its wss://); `registered: false` when the desk is not expected to register;
  * `phoneInPage`: the phone host runs as a page of `browser` (host --no-phone) so a test can reach into it;
- * `sip`: more `sip.*` config keys (e.g. `dtmfMode`).
+ * `sip`: more `sip.*` config keys (e.g. `dtmfMode`); `phoneInitScript`: page code run before the phone host's own.
  */
 export async function startDesk(
   rig: Rig,
   browser: Browser,
   ext = '1001',
-  opts: { wsUrl?: string; registered?: boolean; phoneInPage?: boolean; sip?: Record<string, unknown> } = {}
+  opts: { wsUrl?: string; registered?: boolean; phoneInPage?: boolean; sip?: Record<string, unknown>; phoneInitScript?: string } = {}
 ): Promise<{ host: RunningHost; ui: Page; bridge: Bridge; phone: Page | null }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-phone-'))
   const configFile = path.join(dir, 'config.json')
@@ -66,6 +66,7 @@ export async function startDesk(
     const url = host.output.map((l) => /^PHONE_URL=(.+)$/m.exec(l)?.[1]).find(Boolean)
     if (!url) throw new Error(`host printed no PHONE_URL:\n${host.output.join('')}`)
     phone = await browser.newPage()
+    if (opts.phoneInitScript) await phone.addInitScript(opts.phoneInitScript)
     await phone.goto(url)
   }
   const ui = await browser.newPage()
