@@ -52,6 +52,17 @@ function setup(roles: ('agent' | 'qa')[] = ['agent'], opts: { answerQuietMs?: nu
   return { notices, hub, svc, sent, platformCalls, ended, signIn, hostAlive, fact, call, flush, advance: (ms: number) => (now += ms) }
 }
 
+/** Signed in, 置闲, and a call ringing (in-1). */
+function ringingWhileReady() {
+  const t = setup()
+  t.hostAlive()
+  t.signIn()
+  t.svc.signIn()
+  t.svc.agentMove('ready')
+  t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+  return t
+}
+
 describe('PhoneService', () => {
   it('registers the configured account once the phone host is alive and someone is signed in, with the malicious list', async () => {
     const t = setup()
@@ -113,12 +124,7 @@ describe('PhoneService', () => {
   })
 
   it('from 接听 until the first audio, windows get no state change and the platform no agent state; then both catch up at once', async () => {
-    const t = setup()
-    t.hostAlive()
-    t.signIn()
-    t.svc.signIn()
-    t.svc.agentMove('ready')
-    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    const t = ringingWhileReady()
     await t.flush()
     const seen: string[] = []
     t.hub.onChange((c) => seen.push(c.topic === 'phone' ? `phone:${(c.value as AppState['phone']).calls[0]?.state ?? '-'}` : c.topic))
@@ -166,12 +172,7 @@ describe('PhoneService', () => {
   })
 
   it('a missed call puts the agent 置忙 with reason missed; a rejected one goes back to 置闲', () => {
-    const t = setup()
-    t.hostAlive()
-    t.signIn()
-    t.svc.signIn()
-    t.svc.agentMove('ready')
-    t.fact({ type: 'call', call: t.call({}), previous: 'idle' })
+    const t = ringingWhileReady()
     t.fact({ type: 'call', call: t.call({ state: 'terminated', endedBy: 'local' }), previous: 'ringing' })
     expect(t.hub.get('phone').agent.status).toBe('ready')
     t.fact({ type: 'call', call: t.call({ callId: 'in-2' }), previous: 'idle' })
