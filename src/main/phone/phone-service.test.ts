@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../logging'
 import { DomainBus, type DomainEvents } from '../features/bus'
+import type { AppState } from '../../shared/ipc/state'
 import { DEFAULT_REGISTRATION, NO_FLAGS, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
 import { PhoneService } from './phone-service'
 import { testHub, testSnapshot } from './test-support'
