@@ -69,8 +69,10 @@ describe('call records on the reference platform', () => {
         db.close()
       }
     }, 20_000)
-    await until(async () => (await core.db.call('outbox.counts', undefined as never)).pending === 0, 20_000)
-    const calls = await platformCalls(number)
+    const calls = await until(async () => {
+      const all = await platformCalls(number)
+      return all.every((c) => c.status === 'ended') ? all : null
+    }, 20_000)
     expect(calls).toHaveLength(1)
     const me = core.session.currentUser()!
     expect(calls[0]).toMatchObject({
@@ -92,8 +94,8 @@ describe('call records on the reference platform', () => {
     await fact(snap('pc-2', '13907758002', { state: 'terminated', endedAt: Date.now() + 3000, endedBy: 'local' }))
     await fact(snap('pc-3', '13907758003', {}))
     await fact(snap('pc-3', '13907758003', { state: 'terminated', endedAt: Date.now() + 3000, endedBy: 'remote', cause: null }))
-    await until(async () => (await core.db.call('outbox.counts', undefined as never)).pending === 0, 20_000)
-    expect(await platformCalls('13907758002')).toMatchObject([{ status: 'ended', result: 'rejected', answeredAt: null }])
-    expect(await platformCalls('13907758003')).toMatchObject([{ status: 'ended', result: 'abandoned', answeredAt: null }])
+    const ended = (number: string) => until(async () => ((await platformCalls(number)).every((c) => c.status === 'ended') ? platformCalls(number) : null), 20_000)
+    expect(await ended('13907758002')).toMatchObject([{ status: 'ended', result: 'rejected', answeredAt: null }])
+    expect(await ended('13907758003')).toMatchObject([{ status: 'ended', result: 'abandoned', answeredAt: null }])
   }, 40_000)
 })

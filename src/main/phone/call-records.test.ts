@@ -260,4 +260,38 @@ describe('CallRecords: every call a platform call record, through the outbox', (
     ])
     expect(t.platform.requests.filter((r) => r.body.ticketId === 42)).toHaveLength(2)
   })
+
+  it('closes at the next start the records of calls that were live when main died (answered → answered, ringing → missed)', async () => {
+    const t = setup()
+    t.platform.online = false
+    t.call.ring('live-1')
+    t.call.answer('live-1')
+    t.call.ring('live-2', { peer: normaliseCallerNumber('13911112222') })
+    t.call.ring('done-3', { peer: normaliseCallerNumber('13933334444') })
+    t.call.end('done-3', { peer: normaliseCallerNumber('13933334444'), endedBy: 'local' })
+    await records.idle()
+    // Main dies here. The next start, same database: a new CallRecords recovers before any call rings.
+    records.stop()
+    const log = createMemoryLogger()
+    const hub = testHub({ id: 'u-agent01', username: 'agent01', displayName: '张三', roles: ['agent'], seatId: 'S1' }, dir)
+    const outbox = {
+      enqueue: async (operation: string, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey = 'k') => {
+        await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload: seal(t.cipher, payload), actor, at: Date.now() })
+        return idempotencyKey
+      }
+    }
+    records = new CallRecords({ config: { profile: 'sandbox', sip: null }, log, hub, db, cipher: t.cipher, outbox } as never, { now: () => t.now() + 5000 })
+    expect(await records.recover()).toBe(2)
+    // A second start finds nothing left open.
+    expect(await records.recover()).toBe(0)
+    t.platform.online = true
+    worker.start()
+    await until(async () => (await t.pending()) === 0)
+    const byNumber = (n: string) => [...t.platform.calls.values()].find((c) => c.callerNumber === n)
+    expect(byNumber('13800138000')).toMatchObject({ status: 'ended', result: 'answered' })
+    expect(byNumber('13911112222')).toMatchObject({ status: 'ended', result: 'missed', answeredAt: null })
+    expect(byNumber('13933334444')).toMatchObject({ status: 'ended', result: 'rejected' })
+    expect(t.platform.requests.filter((r) => r.body.status === 'ended')).toHaveLength(3)
+    expect(byNumber('13800138000')!.endedAt).toBe(new Date(t.now() + 5000).toISOString())
+  })
 })

@@ -25,6 +25,21 @@ export const callCreateKey = (callId: string) => `${callEntityKey(callId)}:creat
 
 type Ctx = Pick<FeatureContext, 'config' | 'log' | 'hub' | 'db' | 'cipher' | 'outbox'>
 
+/**
+ * The calls whose records are open on the platform (registered, not yet closed), kept in the meta table so a
+ * restart of main can close them: their call died with main (and, under Electron, with the phone host it owns).
+ * No number in it: call ids, who took them, and times.
+ */
+const OPEN_CALLS = 'phone.openCallRecords'
+interface OpenCall {
+  actor: string | null
+  answeredAt: number | null
+  /** The last moment the call was known to be alive (its start, or its answer). */
+  lastKnownAt: number
+}
+/** Beyond this gap, main was down long (the desk off): the restart time says nothing of when the call ended. */
+const RESTART_GAP_MS = 3600_000
+
 export interface CallRecordsOptions {
   now?: () => number
   ringNoAnswerMs?: number
@@ -47,6 +62,8 @@ interface Tracked {
   ended: boolean
   platformId: number | null
   actor: string | null
+  answeredAt: number | null
+  lastKnownAt: number
 }
 
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -97,9 +114,41 @@ export class CallRecords {
     const operation = step === 'create' ? 'createCall' : 'updateCall'
     const key = `${callEntityKey(t.callId)}:${step}`
     const change = operation === 'updateCall' ? { ...payload, paramsFrom: { id: { key: callCreateKey(t.callId), field: 'id' } } } : payload
+    // Which records are open is saved before a create and after an end: a crash in between leaves one to close.
+    if (step === 'create' || step === 'answered') this.saveOpen()
     this.chain = this.chain
       .then(() => this.ctx.outbox.enqueue(operation, callEntityKey(t.callId), change, t.actor, key))
       .catch((err: Error) => this.ctx.log.warn('phone: call record change not queued', { call: t.callId, step, error: err.message }))
+    if (step === 'ended') this.saveOpen()
+  }
+
+  private saveOpen(): void {
+    const open: Record<string, OpenCall> = {}
+    for (const t of this.tracked.values()) if (!t.ended) open[t.callId] = { actor: t.actor, answeredAt: t.answeredAt, lastKnownAt: t.lastKnownAt }
+    const value = JSON.stringify(open)
+    this.chain = this.chain.then(() => this.ctx.db.call('meta.set', { key: OPEN_CALLS, value })).catch((err: Error) => this.ctx.log.warn('phone: open call records not saved', { error: err.message }))
+  }
+
+  /**
+   * At start: closes the records of calls that were live when main last stopped (crash, power loss). They ended
+   * then; the restart time stands for the end unless main was down for long. Closed with the same key as a normal
+   * end, so one already queued before the crash is not sent twice.
+   */
+  async recover(): Promise<number> {
+    const raw = await this.ctx.db.call('meta.get', { key: OPEN_CALLS })
+    const open = raw ? (JSON.parse(raw) as Record<string, OpenCall>) : {}
+    let closed = 0
+    for (const [callId, c] of Object.entries(open)) {
+      if (this.tracked.has(callId) || !(await this.ctx.db.call('phone.callRegistered', { key: callCreateKey(callId) }))) continue
+      const now = this.now()
+      const endedAt = now - c.lastKnownAt <= RESTART_GAP_MS ? now : c.lastKnownAt
+      this.queue({ callId, actor: c.actor }, 'ended', { body: { status: 'ended', endedAt: iso(endedAt), result: c.answeredAt !== null ? 'answered' : 'missed' } })
+      closed++
+    }
+    if (closed) this.ctx.log.info('phone: closed the records of calls cut off by a restart', { calls: closed })
+    this.saveOpen()
+    await this.chain
+    return closed
   }
 
   /** A live call (any snapshot before it ends): registers it the first time, records the answer once. */
@@ -108,6 +157,8 @@ export class CallRecords {
     if (!t) t = this.register(call)
     if (!t.answered && call.answeredAt !== null) {
       t.answered = true
+      t.answeredAt = call.answeredAt
+      t.lastKnownAt = Math.max(t.lastKnownAt, call.answeredAt)
       const user = this.user()
       this.queue(t, 'answered', { body: { status: 'in_progress', agentId: user?.id ?? null, answeredAt: iso(call.answeredAt) } })
     }
@@ -115,7 +166,17 @@ export class CallRecords {
 
   private register(call: CallSnapshot): Tracked {
     const user = this.user()
-    const t: Tracked = { callId: call.callId, direction: call.direction, linkedTo: call.linkedTo, answered: false, ended: false, platformId: null, actor: user?.username ?? null }
+    const t: Tracked = {
+      callId: call.callId,
+      direction: call.direction,
+      linkedTo: call.linkedTo,
+      answered: false,
+      ended: false,
+      platformId: null,
+      actor: user?.username ?? null,
+      answeredAt: null,
+      lastKnownAt: call.startedAt
+    }
     this.tracked.set(call.callId, t)
     const remote = digitsOf(call.peer.normalised, call.peer.e164, call.peer.raw)
     const inbound = call.direction === 'inbound'
@@ -154,7 +215,7 @@ export class CallRecords {
 
   /** A malicious number rejected before ringing (拦截恶意号码): recorded as a blocked call, never offered. */
   blocked(callId: string, caller: CallSnapshot['peer'], at: number): void {
-    const t: Tracked = { callId, direction: 'inbound', linkedTo: null, answered: false, ended: true, platformId: null, actor: this.user()?.username ?? null }
+    const t = { callId, actor: this.user()?.username ?? null }
     this.queue(t, 'create', { body: { direction: 'inbound', callerNumber: digitsOf(caller.normalised, caller.e164, caller.raw), dialledNumber: this.hotline(), queue: null, queuedAt: iso(at) } })
     this.queue(t, 'ended', { body: { status: 'ended', endedAt: iso(at), result: 'blocked' } })
   }

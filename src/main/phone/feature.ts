@@ -32,6 +32,8 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
 export async function createPhoneFeature(ctx: FeatureContext): Promise<Feature<keyof typeof phoneServices>> {
   // Every call is registered on the platform (the call detail record) through the outbox, never in the phone's way.
   const records = new CallRecords(ctx)
+  // Calls cut off when main last stopped get their records closed (before any new call can ring).
+  await records.recover().catch((err: Error) => ctx.log.warn('phone: open call records not recovered', { error: err.message }))
   const svc = new PhoneService(ctx, { records })
   const offTicket = ctx.bus.on('ticket.submitted', (t) => {
     if (t.callId) void records.linkTicket(t.callId, t.ticketId).catch((err: Error) => ctx.log.warn('phone: ticket not linked to the call record', { error: err.message }))
