@@ -33,9 +33,12 @@ export function startDeviceWatch(driver: SipJsDriver, media: BrowserMedia): () =
     }
     // The default microphone pulled (nothing chosen changed, but the call's microphone is gone), or the
     // fallback above found no microphone to open: try again now, and say so once while there is none.
+    let micRestored = false
     try {
       const revived = await media.reviveMic()
       if (revived && !fallback && !micLost) fallback = { kind: 'mic', from: 'default', to: 'default' }
+      // Told there was no microphone, the agent is told as plainly that the citizen hears them again.
+      micRestored = micLost && revived
       micLost = false
     } catch (err) {
       if (!micLost) driver.report({ type: 'error', error: phoneError('no-microphone', { detail: (err as Error).message }), callId: null, command: null })
@@ -43,7 +46,7 @@ export function startDeviceWatch(driver: SipJsDriver, media: BrowserMedia): () =
       if (fallback?.kind === 'mic') fallback = null
     }
     const devices: Devices = { inputs, outputs, selected: media.selected() }
-    driver.report({ type: 'devices', devices, fallback })
+    driver.report({ type: 'devices', devices, fallback, ...(micRestored ? { micRestored } : {}) })
   }
   navigator.mediaDevices?.addEventListener?.('devicechange', () => void refresh())
   // A pulled headset may end the call's microphone track before (or without) a devicechange.

@@ -287,6 +287,8 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       return db > 20 ? db : null
     })
     assert.equal((await bridge.state()).notices.filter((n) => n.message.includes('没有可用的麦克风')).length, 1, 'told once')
+    await until('the agent is told the microphone is back', async () => (await bridge.state()).notices.some((n) => n.message.includes('麦克风已恢复')))
+    await ui.getByText('麦克风已恢复', { exact: false }).first().waitFor({ timeout: 10_000 })
     console.log(JSON.stringify({ deviceSwitchNoMic: { agentOverFloorDb: { before, without, back }, callerBytesIn1500msWithoutMic: silentBytes } }))
     await bare(caller, 'hangup', i)
     await card().waitFor({ state: 'detached' })

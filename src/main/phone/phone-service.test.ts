@@ -236,6 +236,11 @@ describe('PhoneService', () => {
     t.fact({ type: 'devices', devices, fallback: { kind: 'mic', from: 'headset-1', to: 'default' } })
     expect(t.hub.get('phone').devices?.inputs[0]!.label).toBe('USB 耳麦')
     expect(t.notices.at(-1)).toMatch(/所选音频设备不可用/)
+    const told = t.notices.length
+    t.fact({ type: 'devices', devices, fallback: null })
+    expect(t.notices).toHaveLength(told)
+    t.fact({ type: 'devices', devices, fallback: null, micRestored: true })
+    expect(t.notices.at(-1)).toMatch(/麦克风已恢复/)
   })
 
   it('self-check combines registration with the microphone check of the phone host', async () => {

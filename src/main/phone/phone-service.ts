@@ -330,6 +330,7 @@ export class PhoneService {
           this.ctx.log.warn('phone: audio device gone, fell back to the default', { kind: fact.fallback.kind })
           this.ctx.notify('warning', `${e.message} (${e.messageEn})`)
         }
+        if (fact.micRestored) this.ctx.notify('info', '麦克风已恢复，对方可以听到您的声音 (microphone back: the other party hears you again)')
         this.publish()
         return
       case 'selfCheck': {

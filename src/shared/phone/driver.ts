@@ -207,7 +207,9 @@ export const PhoneFactSchema = z.discriminatedUnion('type', [
   fact('devices', {
     devices: DevicesSchema,
     /** A selected device disappeared and the phone fell back to another. */
-    fallback: z.object({ kind: z.enum(DEVICE_KINDS), from: z.string(), to: z.string() }).nullable()
+    fallback: z.object({ kind: z.enum(DEVICE_KINDS), from: z.string(), to: z.string() }).nullable(),
+    /** Live calls had no microphone at all (the agent was told) and have one again. */
+    micRestored: z.boolean().optional()
   }),
   fact('dtmf', { callId: z.string(), digit: z.string(), via: z.enum(DTMF_MODES) }),
   fact('transfer', {
