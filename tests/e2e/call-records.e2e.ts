@@ -95,4 +95,24 @@ describe('call records: every call the softphone handles is on the platform', ()
     assert.equal(record.direction, 'inbound')
     assert.equal((await callsFrom('07752345678')).length, 1)
   })
+
+  it('a 回访 callback: an outbound record presenting 12345, answered, with the ticket it calls back about', async () => {
+    const lead = client(platform, await login(platform, 'lead01'))
+    const ticket = (await lead('GET', '/api/v1/tickets?limit=1')).body.items[0] as { id: number }
+    await until(async () => ((await snapshot()).state.phone.calls.length === 0 ? true : null), 15_000)
+    await bridgeCall(host.url, 'phone', 'dial', { number: '13907750066', purpose: 'callback', ticketId: String(ticket.id) })
+    // The sandbox's citizen picks up; the agent hangs up after a moment of talk.
+    await until(async () => ((await snapshot()).state.phone.calls.find((c) => c.state === 'established') ? true : null), 20_000)
+    await new Promise((r) => setTimeout(r, 1500))
+    await page.getByRole('button', { name: '挂断', exact: true }).click()
+    const record = await until(async () => {
+      const calls = (await lead('GET', '/api/v1/calls?limit=20')).body.items as Call[]
+      return calls.find((c) => c.dialledNumber === '13907750066' && c.status === 'ended') ?? null
+    }, 20_000)
+    assert.equal(record.direction, 'outbound')
+    assert.equal(record.callerNumber, '12345')
+    assert.equal(record.result, 'answered')
+    assert.equal(record.ticketId, ticket.id)
+    assert.ok(record.answeredAt)
+  })
 })

@@ -261,6 +261,23 @@ describe('CallRecords: every call a platform call record, through the outbox', (
     expect(t.platform.requests.filter((r) => r.body.ticketId === 42)).toHaveLength(2)
   })
 
+  it('a call handed to the satisfaction survey is answered, not transferred (another transfer is)', async () => {
+    const t = setup()
+    worker.start()
+    t.call.ring('in-s')
+    t.call.answer('in-s')
+    t.svc.noteSurvey('in-s', true)
+    t.call.end('in-s', { answeredAt: t.now(), endedBy: 'transfer' })
+    t.call.ring('in-t', { peer: normaliseCallerNumber('13922223333') })
+    t.call.answer('in-t', { peer: normaliseCallerNumber('13922223333') })
+    t.call.end('in-t', { peer: normaliseCallerNumber('13922223333'), answeredAt: t.now(), endedBy: 'transfer' })
+    await records.idle()
+    await until(async () => (await t.pending()) === 0)
+    const byNumber = (n: string) => [...t.platform.calls.values()].find((c) => c.callerNumber === n)
+    expect(byNumber('13800138000')).toMatchObject({ result: 'answered' })
+    expect(byNumber('13922223333')).toMatchObject({ result: 'transferred' })
+  })
+
   it('closes at the next start the records of calls that were live when main died (answered → answered, ringing → missed)', async () => {
     const t = setup()
     t.platform.online = false
