@@ -1,10 +1,10 @@
-import { Web } from 'sip.js'
 import { desk, transport } from './bridge'
 import { startDeviceWatch } from './devices'
 import { BrowserMedia } from './media'
 import { SipJsDriver } from './sipjs-driver'
 import { sandboxTransportFor } from './sandbox/sandbox-calls'
 import { CallRecorder } from './call-recorder'
+import { AnswerPreparation } from './answer-prep'
 
 /**
  * Wires the sip.js driver into the phone host page: `driver` commands from main
@@ -13,9 +13,11 @@ import { CallRecorder } from './call-recorder'
  */
 export function startHostDriver(): SipJsDriver {
   const media = new BrowserMedia()
+  const answerPrep = new AnswerPreparation(media.mediaStreamFactory)
   const driver = new SipJsDriver({
     media,
-    sessionDescriptionHandlerFactory: Web.defaultSessionDescriptionHandlerFactory(media.mediaStreamFactory),
+    sessionDescriptionHandlerFactory: answerPrep.factory,
+    answerPrep,
     events: window,
     transportFor: sandboxTransportFor,
     log: (level, message, data) => console[level === 'info' ? 'log' : level](`[phone] ${message}`, data ?? '')

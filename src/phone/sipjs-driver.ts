@@ -79,6 +79,8 @@ export interface PhoneMedia {
 
 export interface SipJsDriverOptions {
   sessionDescriptionHandlerFactory?: SessionDescriptionHandlerFactory
+  /** Takes a ringing call's offer before the answer (see answer-prep.ts), so answering has less left to do. */
+  answerPrep?: { prepare(invitation: Invitation, constraints: MediaStreamConstraints): void; discard(session: Session): void }
   media?: PhoneMedia
   /** OPTIONS ping period while registered (ms); 0 disables. */
   keepAliveMs?: number
@@ -481,6 +483,7 @@ export class SipJsDriver implements PhoneDriver {
       return
     }
     this.opts.media?.ringStart(callId)
+    this.opts.answerPrep?.prepare(invitation, this.opts.media?.constraints() ?? { audio: true, video: false })
     if (this.options.autoAnswer) setTimeout(() => void this.answer(rec), this.options.autoAnswerDelayMs)
   }
 
@@ -537,6 +540,7 @@ export class SipJsDriver implements PhoneDriver {
       } else if (state === SessionState.Terminated) {
         this.opts.media?.ringStop(callId)
         this.opts.media?.detach(callId)
+        this.opts.answerPrep?.discard(session)
         // sip.js moves to Terminated before it calls the reject delegate that tells us why: wait for it.
         queueMicrotask(() => this.ended(rec, direction))
       }

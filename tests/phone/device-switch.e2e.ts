@@ -294,6 +294,38 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     await card().waitFor({ state: 'detached' })
   })
 
+  it('ready to answer while it rings: a microphone chosen during the ring is the one the call uses; a call given up while ringing leaves no microphone open', async () => {
+    // A microphone other than the system default (Fake Audio Input 2 was pulled above).
+    const second = await phone.evaluate<string>(`navigator.mediaDevices.enumerateDevices().then((l) => l.find((d) => d.kind === 'audioinput' && d.deviceId !== 'default').deviceId)`)
+    await bridge.call('phone', 'setReady', {})
+    const i = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    // The phone host took the offer and opened the microphone as it started ringing (answer-prep.ts)...
+    await until('a microphone is ready while it rings', async () => (await liveMics()).length === 1)
+    // ...and the agent picks another one before answering.
+    assert.ok((await bridge.call('phone', 'setDevices', { mic: second })).ok)
+    await button('接听').click()
+    await card().filter({ hasText: '通话中' }).waitFor({ timeout: 10_000 })
+    await until('the call runs on the microphone chosen while it rang, and only on it', async () => {
+      const live = await liveMics()
+      return live.length === 1 && live[0] === second
+    })
+    await until('the caller hears the agent', async () => (await bare<number>(caller, 'toneDb', i, AGENT, 1200)) - (await bare<number>(caller, 'toneDb', i, QUIET, 600)) > 20)
+    await bare(caller, 'hangup', i)
+    await card().waitFor({ state: 'detached' })
+    await until('no microphone open after the call', async () => (await liveMics()).length === 0)
+    assert.ok((await bridge.call('phone', 'setDevices', { mic: '' })).ok)
+
+    // A citizen who gives up while it rings: the microphone opened for the answer is closed again.
+    await bridge.call('phone', 'setReady', {})
+    const j = await bare<number>(caller, 'call', '1001')
+    await card().filter({ hasText: '来电振铃' }).waitFor({ timeout: 10_000 })
+    await until('a microphone is ready while it rings', async () => (await liveMics()).length === 1)
+    await bare(caller, 'hangup', j)
+    await card().waitFor({ state: 'detached' })
+    await until('no microphone open once the caller gave up', async () => (await liveMics()).length === 0)
+  })
+
   it('recordings: the agent stays alone on the left through microphone changes (a pulled default mid-call; the three-way call above)', async () => {
     const i = await answerCall()
     await sleep(4000)
