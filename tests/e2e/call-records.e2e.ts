@@ -20,6 +20,7 @@ describe('call records: every call the softphone handles is on the platform', ()
   let page: Page
   let platform: string
 
+  const started = Date.now()
   before(async () => {
     desk = await openDesk()
     ;({ host, page } = desk)
@@ -94,6 +95,11 @@ describe('call records: every call the softphone handles is on the platform', ()
     assert.equal(record.answeredAt, null)
     assert.equal(record.direction, 'inbound')
     assert.equal((await callsFrom('07752345678')).length, 1)
+    // The team lead's figures count them: two citizen calls offered since the spec began, one answered.
+    const lead = client(platform, await login(platform, 'lead01'))
+    const range = `from=${encodeURIComponent(new Date(started).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`
+    const stats = (await lead('GET', `/api/v1/statistics?${range}`)).body as { calls: { offered: number; answered: number; answerRate: number; lossRate: number } }
+    assert.deepEqual([stats.calls.offered, stats.calls.answered, stats.calls.answerRate, stats.calls.lossRate], [2, 1, 0.5, 0.5])
   })
 
   it('a 回访 callback: an outbound record presenting 12345, answered, with the ticket it calls back about', async () => {
