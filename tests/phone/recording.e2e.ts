@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict'
-import path from 'node:path'
 import { after, before, describe, it } from 'node:test'
-import Database from 'better-sqlite3'
 import type { Page } from 'playwright-core'
 import { recordingAudio } from '../e2e/support/recording-audio'
 import { bare } from './support/bare-page'
-import { recordingBands, type Bands } from './support/recording-bands'
+import { recordingBands, recordingRows, recordingSeconds, type Bands, type RecordingRow } from './support/recording-bands'
 import type { Bridge } from './support/desk-setup'
 import { startThreeParties, type ThreeParties } from './support/three-parties'
 import { until } from './support/until'
@@ -20,40 +18,18 @@ import { until } from './support/until'
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-interface RecRow {
-  id: string
-  callId: string
-  parentCallId: string | null
-  status: string
-  startedAt: number
-  durationMs: number | null
-  platformRecordingId: number | null
-}
-
 /** The rig's three parties, and what the specs ask of the desk: its buttons, the caller card, its recordings. */
 function recordingRig(prefix: string) {
   const t = {} as ThreeParties & {
     button(name: string): ReturnType<Page['getByRole']>
     card(): ReturnType<Page['getByRole']>
-    rows(): RecRow[]
+    rows(): RecordingRow[]
   }
   before(async () => {
     Object.assign(t, await startThreeParties(prefix))
     t.button = (name) => t.ui.getByRole('button', { name, exact: true })
     t.card = () => t.ui.getByRole('region', { name: '来电信息' })
-    t.rows = () => {
-      const db = new Database(path.join(t.host.dataDir, 'desk.sqlite'), { readonly: true })
-      try {
-        return db
-          .prepare(
-            `SELECT id, call_id AS callId, parent_call_id AS parentCallId, status, started_at AS startedAt, duration_ms AS durationMs,
-             platform_recording_id AS platformRecordingId FROM recordings ORDER BY started_at`
-          )
-          .all() as RecRow[]
-      } finally {
-        db.close()
-      }
-    }
+    t.rows = () => recordingRows(t.host.dataDir)
   })
   after(() => t.stop?.())
   return t
@@ -157,12 +133,7 @@ describe('a blind transfer ends the call recording cleanly (Chromium, rtpengine)
     await bridge.call('session', 'logout', {})
     assert.ok((await bridge.call('session', 'login', { username: 'qa01', password: 'sandbox' })).ok)
     const audio = await recordingAudio((args) => bridge.call('recordings', 'audio', args), rec.id)
-    const seconds = (await ui.evaluate(`(async () => {
-      const bin = atob(${JSON.stringify(audio.data)})
-      const buf = new Uint8Array(bin.length)
-      for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
-      return (await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)).duration
-    })()`)) as number
+    const seconds = await recordingSeconds(ui, audio.data)
     const [talk] = await recordingBands(ui, audio.data, [2700], [[0.5, Math.max(1, untilTransfer / 1000 - 0.5)]])
     console.log(JSON.stringify({ blindTransferRecording: { durationMs: rec.durationMs, untilTransferMs: untilTransfer, untilEndMs: untilEnd, decodedS: seconds, bytes: audio.total, talk } }))
     assert.ok(Math.abs(seconds * 1000 - rec.durationMs!) < 500, `decoded ${seconds} s, recorded ${rec.durationMs} ms`)

@@ -11,14 +11,44 @@ export interface Bands {
   leftRms: number
 }
 
+export interface RecordingRow {
+  id: string
+  callId: string
+  /** A consultation leg's citizen call. */
+  parentCallId: string | null
+  status: string
+  startedAt: number
+  durationMs: number | null
+  platformRecordingId: number | null
+}
+
 /** The desk's recordings as main stored them, oldest first. */
-export function recordingRows(dataDir: string): { id: string; status: string; startedAt: number; durationMs: number | null }[] {
+export function recordingRows(dataDir: string): RecordingRow[] {
   const db = new Database(path.join(dataDir, 'desk.sqlite'), { readonly: true })
   try {
-    return db.prepare('SELECT id, status, started_at AS startedAt, duration_ms AS durationMs FROM recordings ORDER BY started_at').all() as never
+    return db
+      .prepare(
+        `SELECT id, call_id AS callId, parent_call_id AS parentCallId, status, started_at AS startedAt, duration_ms AS durationMs,
+         platform_recording_id AS platformRecordingId FROM recordings ORDER BY started_at`
+      )
+      .all() as RecordingRow[]
   } finally {
     db.close()
   }
+}
+
+/** Page code: \`audio\`, the recording in \`b64\` (base64 WebM/Opus) decoded at 48 kHz, two channels. */
+const DECODE_JS = (b64: string) => `
+    const bin = atob(${JSON.stringify(b64)})
+    const buf = new Uint8Array(bin.length)
+    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
+    const audio = await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)`
+
+/** How long a recording plays, decoded (seconds). */
+export function recordingSeconds(page: Page, b64: string): Promise<number> {
+  return page.evaluate(`(async () => {${DECODE_JS(b64)}
+    return audio.duration
+  })()`)
 }
 
 /**
@@ -28,11 +58,7 @@ export function recordingRows(dataDir: string): { id: string; status: string; st
  */
 export function recordingBands(page: Page, b64: string, freqs: number[], windows: [number, number][]): Promise<Bands[]> {
   return page.evaluate(`(async () => {
-    ${GOERTZEL_JS}
-    const bin = atob(${JSON.stringify(b64)})
-    const buf = new Uint8Array(bin.length)
-    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i)
-    const audio = await new OfflineAudioContext(2, 48000, 48000).decodeAudioData(buf.buffer)
+    ${GOERTZEL_JS}${DECODE_JS(b64)}
     const rate = audio.sampleRate
     const frame = rate / 10
     return ${JSON.stringify(windows)}.map(([from, to]) => {
