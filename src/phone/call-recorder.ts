@@ -12,6 +12,12 @@ import type { CallSnapshot } from '../shared/phone'
  */
 export const RECORDING_MIME = 'audio/webm;codecs=opus'
 const TIMESLICE_MS = 1000
+/**
+ * Opus codes a stereo pair jointly and, short of bits, narrows it towards mono: at 32 kbit/s a loud or noisy
+ * call put each side into the other's channel only 0–15 dB down (the agent heard on the caller's side), at
+ * 48 kbit/s still 13–28 dB; at 64 kbit/s the sides stay apart by more than 50 dB. About 29 MB an hour.
+ */
+export const RECORDING_BITS_PER_SECOND = 64_000
 
 export interface RecorderApi {
   begin(args: { callId: string; startedAt: number; mimeType: string; linkedTo?: string | null }): Promise<{ ok: true; value: { record: boolean } } | { ok: false }>
@@ -93,7 +99,7 @@ export class CallRecorder {
       const dest = ctx.createMediaStreamDestination()
       dest.channelCount = 2
       merger.connect(dest)
-      const recorder = new MediaRecorder(dest.stream, { mimeType: RECORDING_MIME, audioBitsPerSecond: 32_000 })
+      const recorder = new MediaRecorder(dest.stream, { mimeType: RECORDING_MIME, audioBitsPerSecond: RECORDING_BITS_PER_SECOND })
       const a: Active = { ctx, merger, recorder, seq: 0, sending: Promise.resolve(), startedAt, mic: null, remotes: new Set(), watch: setInterval(() => this.follow(callId), TIMESLICE_MS), stopped: false }
       this.active.set(callId, a)
       this.follow(callId)

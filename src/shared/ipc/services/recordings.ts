@@ -10,8 +10,8 @@ export const RECORDING_DELETE_ROLES: readonly Role[] = ['admin']
 /** A chunk from the phone host: ~1 s of Opus, base64; far below this cap. */
 export const MAX_CHUNK_BASE64 = 2 * 1024 * 1024
 /**
- * Playback reads a recording in ranges of at most this many bytes (≈4 min of the
- * 32 kbit/s Opus), so an hour-long call (~14 MB) never crosses IPC in one message
+ * Playback reads a recording in ranges of at most this many bytes (≈2 min of the
+ * 64 kbit/s Opus), so an hour-long call (~29 MB) never crosses IPC in one message
  * and the player starts after the first range.
  */
 export const MAX_AUDIO_RANGE = 1024 * 1024
