@@ -43,11 +43,18 @@ export class BrowserMedia implements PhoneMedia {
     stream.catch(() => undefined)
     // Not answered within a minute: give the microphone back.
     const timer = setTimeout(() => {
-      if (this.warm?.stream !== stream) return
-      this.warm = null
-      void stream.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined)
+      if (this.warm?.stream === stream) this.dropWarm()
     }, 60_000)
     this.warm = { key: JSON.stringify(constraints), stream, timer }
+  }
+
+  /** The pre-opened microphone is closed (not taken, or another microphone was chosen meanwhile). */
+  private dropWarm(): void {
+    const warm = this.warm
+    if (!warm) return
+    this.warm = null
+    clearTimeout(warm.timer)
+    void warm.stream.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined)
   }
 
   constraints(): MediaStreamConstraints {
@@ -64,7 +71,14 @@ export class BrowserMedia implements PhoneMedia {
     for (const a of this.players.values()) await sink(a, this.devices.speaker)
     // A ring already sounding moves too (the agent changed the ringer, or it was pulled while ringing).
     for (const r of this.rings.values()) await sink(r.ctx, this.devices.ringer)
-    if (micChanged) await this.switchMic()
+    if (micChanged) {
+      // A microphone opened for a ringing call is the old one: open the chosen one instead.
+      if (this.warm) {
+        this.dropWarm()
+        if (this.rings.size) this.prewarm()
+      }
+      await this.switchMic()
+    }
   }
 
   /** Live calls take the newly chosen microphone without renegotiation (a pulled headset falls back mid-call). */
@@ -208,6 +222,8 @@ export class BrowserMedia implements PhoneMedia {
   }
 
   detach(callId: string): void {
+    // A call that ended while still ringing: the microphone opened for its answer is not kept for a minute.
+    if (!this.rings.size) this.dropWarm()
     const session = this.sessions.get(callId)
     this.sessions.delete(callId)
     const mix = session && this.mixes.get(session)
