@@ -88,7 +88,7 @@ afterEach(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-async function until<T>(fn: () => Promise<T> | T, ms = 5000): Promise<NonNullable<T>> {
+async function until<T>(fn: () => Promise<T> | T, ms = 20_000): Promise<NonNullable<T>> {
   const end = Date.now() + ms
   for (;;) {
     const v = await fn()
