@@ -149,7 +149,8 @@ describe('PhoneService', () => {
     await answered
     await t.flush()
     expect(seen).toEqual(['phone:established'])
-    expect(t.platformCalls.slice(platformBefore).map((c) => (c.body as { state: string }).state)).toEqual(['in_call'])
+    // 振铃 waited for the screen pop (answered within it, then for the first audio): told in order, after it.
+    expect(t.platformCalls.slice(platformBefore).map((c) => (c.body as { state: string }).state)).toEqual(['ringing', 'in_call'])
   })
 
   it('when no audio comes, the windows are told anyway after answerQuietMs; a call that ends meanwhile is shown at once', async () => {

@@ -68,6 +68,7 @@ export interface PhoneServiceOptions {
 }
 
 const ANSWER_QUIET_MS = 300
+const RING_PLATFORM_HOLD_MS = 200
 
 const PLATFORM_STATE: Record<AgentStatus, 'signed_out' | 'ready' | 'not_ready' | 'ringing' | 'in_call' | 'after_call_work'> = {
   'signed-out': 'signed_out',
@@ -125,10 +126,18 @@ export class PhoneService {
    * changes are held from the windows (StateHub.hold) and the platform is not told of the agent state: on a
    * two-core agent PC the windows' re-render (≈60–75 ms of renderer CPU plus the compositor's, measured with
    * `BENCH_PHASES=1 npm run bench:phone`) and the platform round trip would otherwise run exactly while the phone
-   * host sets up the media, and delay the citizen's first words. The platform's call record waits likewise. The 接听 button is disabled at once by the
-   * window itself; the windows catch up in one go, usually ≈80 ms after the click.
+   * host sets up the media, and delay the citizen's first words. The platform's call record waits likewise. The
+   * 接听 button is disabled at once by the window itself; the windows catch up in one go, usually ≈80 ms after
+   * the click.
    */
-  private quiet: { timer: NodeJS.Timeout; release: () => void; agent: AgentState | null; records: (() => void)[]; over: Promise<void>; end: () => void } | null = null
+  private quiet: { timer: NodeJS.Timeout; release: () => void; over: Promise<void>; end: () => void } | null = null
+  /**
+   * Platform work (the call record, the agent state) held back while the desk does what the agent sees or hears
+   * first: the screen pop as a call starts ringing (RING_PLATFORM_HOLD_MS; the caller card is painted meanwhile),
+   * and the first audio after 接听 (until `quiet` ends). It keeps its order and its times (each change carries
+   * the moment it happened).
+   */
+  private platformHold: { timer: NodeJS.Timeout | null; work: (() => void)[] } | null = null
 
   constructor(
     private readonly ctx: Ctx,
@@ -359,15 +368,16 @@ export class PhoneService {
     }
     if (call.state === 'terminated') {
       // The record's answer goes before its end.
-      for (const keep of this.quiet?.records.splice(0) ?? []) keep()
+      // What the platform has not been told yet goes before the call's end.
+      this.releasePlatform()
       this.finish(call)
       this.endQuiet()
       return
     }
     if (call.state === 'answering') this.beginQuiet()
     this.calls.set(call.callId, call)
-    if (this.quiet) this.quiet.records.push(() => this.record((r) => r.observe(call)))
-    else this.record((r) => r.observe(call))
+    if (call.state === 'ringing' && call.direction === 'inbound') this.holdPlatform(RING_PLATFORM_HOLD_MS)
+    this.platformWork(() => this.record((r) => r.observe(call)))
     if (call.state === 'ringing' && call.direction === 'inbound') this.moveAgent('ringing')
     if (call.state === 'established') this.moveAgent('in-call')
     this.publish()
@@ -476,8 +486,30 @@ export class PhoneService {
       this.acwTimer.unref?.()
     }
     this.publish()
-    if (this.quiet) this.quiet.agent = next
-    else void this.syncAgent(next)
+    this.platformWork(() => void this.syncAgent(next))
+  }
+
+  /** Holds platform work for `ms`, or (ms null) until releasePlatform; a longer hold takes over a shorter one. */
+  private holdPlatform(ms: number | null): void {
+    const h = this.platformHold
+    if (h && (h.timer === null || ms !== null)) return
+    if (h?.timer) clearTimeout(h.timer)
+    const timer = ms === null ? null : setTimeout(() => this.releasePlatform(), ms)
+    timer?.unref?.()
+    this.platformHold = { timer, work: h?.work ?? [] }
+  }
+
+  private releasePlatform(): void {
+    const h = this.platformHold
+    if (!h) return
+    if (h.timer) clearTimeout(h.timer)
+    this.platformHold = null
+    for (const w of h.work) w()
+  }
+
+  private platformWork(fn: () => void): void {
+    if (this.platformHold) this.platformHold.work.push(fn)
+    else fn()
   }
 
   private beginQuiet(): void {
@@ -486,7 +518,8 @@ export class PhoneService {
     timer.unref?.()
     let end = () => {}
     const over = new Promise<void>((resolve) => (end = resolve))
-    this.quiet = { timer, release: this.ctx.hub.hold(), agent: null, records: [], over, end }
+    this.holdPlatform(null)
+    this.quiet = { timer, release: this.ctx.hub.hold(), over, end }
   }
 
   /** The answered call's audio is flowing (or it ended, failed, or took too long): catch up in one go. */
@@ -495,9 +528,8 @@ export class PhoneService {
     if (!q) return
     clearTimeout(q.timer)
     this.quiet = null
-    for (const keep of q.records.splice(0)) keep()
     q.release()
-    if (q.agent) void this.syncAgent(q.agent)
+    this.releasePlatform()
     q.end()
   }
 
