@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { platformUrlOf, type RunningHost } from './support/host'
-import { bridgeCall, fileDispatchedTicket, openDesk, type Desk } from './support/workbench'
+import { bridgeCall, fileDispatchedTicket, openDesk, ringSandboxCall, type Desk } from './support/workbench'
 import { client, login, until } from '../platform/support'
 import type { Snapshot } from '../../src/shared/ipc/state'
 import type { Call } from '../../src/shared/api/calls'
@@ -29,12 +29,7 @@ describe('call records: every call the softphone handles is on the platform', ()
   after(() => desk?.close())
 
   const snapshot = () => bridgeCall<Snapshot>(host.url, 'system', 'snapshot')
-  async function ring(scenario: string): Promise<void> {
-    await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
-    await page.getByRole('tab', { name: '培训' }).click()
-    await page.getByTestId(`scenario-${scenario}`).getByRole('button', { name: '开始模拟来电' }).click()
-    await page.getByRole('region', { name: '来电信息' }).waitFor({ timeout: 20_000 })
-  }
+  const ring = (scenario: string) => ringSandboxCall(page, scenario)
   async function callsFrom(number: string): Promise<Call[]> {
     const lead = client(platform, await login(platform, 'lead01'))
     return (await lead('GET', `/api/v1/calls?callerNumber=${number}`)).body.items as Call[]

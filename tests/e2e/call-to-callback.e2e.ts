@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { platformUrlOf, type RunningHost } from './support/host'
-import { bridgeCall, fileDispatchedTicket, openDesk, type Desk } from './support/workbench'
+import { bridgeCall, fileDispatchedTicket, openDesk, ringSandboxCall, type Desk } from './support/workbench'
 import { client, login, until } from '../platform/support'
 import type { Snapshot } from '../../src/shared/ipc/state'
 
@@ -43,10 +43,7 @@ describe('a whole case: call → intake → dispatch → SMS receipt → callbac
 
   it('takes the call, files the ticket with a receipt, and calls the citizen back', async () => {
     // ── the citizen calls ──────────────────────────────────────────────────
-    await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
-    await page.getByRole('tab', { name: '培训' }).click()
-    await page.getByTestId('scenario-pension-question').getByRole('button', { name: '开始模拟来电' }).click()
-    await page.getByRole('region', { name: '来电信息' }).waitFor({ timeout: 20_000 })
+    await ringSandboxCall(page, 'pension-question')
     await page.getByRole('button', { name: '接听', exact: true }).click()
     await page.getByTestId('training-live').getByText('灵活就业人员怎么交养老保险', { exact: false }).waitFor({ timeout: 20_000 })
     assert.ok((await loudestHeard(10_000)) > 0.01, 'the agent hears the caller')

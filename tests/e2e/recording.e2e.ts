@@ -7,7 +7,7 @@ import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { launchChromium } from './support/browser'
 import { startHost, type RunningHost } from './support/host'
-import { bridgeResult as bridge, signIn } from './support/workbench'
+import { bridgeResult as bridge, ringSandboxCall, signIn } from './support/workbench'
 import { recordingAudio } from './support/recording-audio'
 
 /**
@@ -51,10 +51,7 @@ async function waitRecording(dataDir: string, pred: (r: Row) => boolean, ms = 30
 
 /** Rings the agent with the wage-arrears scenario and answers from the phone bar. */
 async function answerSimulatedCall(page: Page): Promise<void> {
-  await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
-  await page.getByRole('tab', { name: '培训' }).click()
-  await page.getByTestId('scenario-wage-arrears').getByRole('button', { name: '开始模拟来电' }).click()
-  await page.getByRole('region', { name: '来电信息' }).waitFor({ timeout: 20_000 })
+  await ringSandboxCall(page, 'wage-arrears')
   await page.getByRole('button', { name: '接听', exact: true }).click()
 }
 

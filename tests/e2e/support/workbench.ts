@@ -74,6 +74,14 @@ export async function fileDispatchedTicket(
 }
 
 /** A browser host with the sandbox's embedded platform, and one signed-in agent's workbench in Chromium. */
+/** A simulated citizen of the training sandbox rings the agent with `scenario` (培训 → 开始模拟来电); the caller card shows. */
+export async function ringSandboxCall(page: Page, scenario: string): Promise<void> {
+  await page.getByTestId('phone-registration').filter({ hasText: '可接听' }).waitFor({ timeout: 30_000 })
+  await page.getByRole('tab', { name: '培训' }).click()
+  await page.getByTestId(`scenario-${scenario}`).getByRole('button', { name: '开始模拟来电' }).click()
+  await page.getByRole('region', { name: '来电信息' }).waitFor({ timeout: 20_000 })
+}
+
 export interface Desk {
   host: RunningHost
   browser: Browser
