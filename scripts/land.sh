@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Lands the current branch on main through one gate, one lander at a time.
 #
-#   scripts/land.sh [test-file ...]
+#   scripts/land.sh [test-file ...]        LAND_FULL=1 scripts/land.sh …  runs every unit test
 #
 # Run from a git worktree whose branch holds committed work (never from the main checkout itself).
-# Under a lock shared by every worktree: rebase onto main, then typecheck, lint, unit tests (vitest),
+# Under a lock shared by every worktree: rebase onto main, then typecheck, lint, the unit tests the change reaches (vitest --changed),
 # then the given e2e/rig spec files (tests/**/*.e2e.ts through their runners), then fast-forward main
 # and update the main checkout. Anything red leaves main untouched and prints what failed.
 set -euo pipefail
+# Run from a copy: the rebase below may rewrite this very file.
+if [ -z "${LAND_COPY:-}" ]; then
+  copy=$(mktemp); cp "$0" "$copy"; LAND_COPY=1 exec bash "$copy" "$@"
+fi
 branch=$(git rev-parse --abbrev-ref HEAD)
 [ "$branch" != main ] || { echo "land: run from a worktree branch, not main" >&2; exit 2; }
 [ -z "$(git status --porcelain --untracked-files=no)" ] || { echo "land: commit or stash your changes first" >&2; exit 2; }
@@ -27,7 +31,9 @@ git rebase main || { git rebase --abort; echo "land: rebase conflicts; resolve t
 started=$(date +%s)
 npm run --silent typecheck
 npx eslint --max-warnings 0 .
-npx vitest run --reporter=dot
+# The unit tests this branch's changes can reach (vitest's import graph against main); LAND_FULL=1 runs all.
+# The whole suite runs in `npm test` (CI), which the coordinator runs on main between landings.
+if [ -n "${LAND_FULL:-}" ]; then npx vitest run --reporter=dot; else npx vitest run --reporter=dot --changed main; fi
 e2e=(); rig=()
 for spec in "$@"; do
   case "$spec" in
