@@ -19,6 +19,7 @@ import { PushClient, type PlatformEvent } from './platform/push-client'
 
 import { startEmbeddedPlatform, type EmbeddedPlatform } from './sandbox/embedded-platform'
 import { SessionService } from './session/session-service'
+import { IdleLock } from './session/idle-lock'
 import { StateHub } from './state/state-hub'
 import { SyncWorker } from './sync/sync-worker'
 import { AuditLog } from './audit'
@@ -104,6 +105,25 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   connectivity.start()
 
   const session = new SessionService(hub, () => gateway, audit, log)
+  // The idle lock is main's, not a window's: the dispatcher refuses citizen data while it holds.
+  const onCall = () => hub.get('phone').calls.some((c) => c.state !== 'terminated' && c.state !== 'idle')
+  const lock = new IdleLock(
+    config.idleLockMinutes * 60_000,
+    (reason) => {
+      const user = session.currentUser()
+      void audit.record(user?.username ?? null, 'privacy.lock', null, { reason }).catch((err: unknown) => log.warn('privacy lock not audited', { error: String(err) }))
+    },
+    Date.now,
+    onCall
+  )
+  let lockUser: string | null = null
+  hub.onChange((change) => {
+    if (change.topic !== 'session') return
+    // A new session starts unlocked; the same agent signing in again does not clear a lock.
+    const username = hub.get('session').user?.username ?? null
+    if (username !== lockUser) lock.reset()
+    lockUser = username
+  })
 
   // Changes for the platform go through the outbox; the sync worker drains it in order.
   const refreshSync = async (synced: boolean) => {
@@ -224,7 +244,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     platformEvents.on('event', listener)
     return () => platformEvents.off('event', listener)
   }
-  const ctx: FeatureContext = { config, log, hub, db, cipher, audit, session, outbox, platform, onPlatformEvent, sendPhoneCommand, notify, bus }
+  const ctx: FeatureContext = { config, log, hub, db, cipher, audit, session, lock, outbox, platform, onPlatformEvent, sendPhoneCommand, notify, bus }
   const phone = await createPhoneFeature(ctx)
   const assistant = await createAssistantFeature(ctx)
   const knowledge = await createKnowledgeFeature(ctx)
@@ -260,7 +280,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
       }
     }
   }
-  const dispatcher = new IpcDispatcher(handlers, () => session.currentUser(), log)
+  const dispatcher = new IpcDispatcher(handlers, () => session.currentUser(), log, () => lock.isLocked())
 
   log.info('core started', { profile: config.profile, dataDir: config.dataDir, platformUrl, runtime: runtime.kind })
 

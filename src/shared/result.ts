@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'wrong_caller' // e.g. the UI window calling a phone-host method
   | 'unauthenticated' // no session where one is needed
   | 'forbidden' // the session's role may not do this
+  | 'locked' // the screen is locked: citizen data waits for the password
   | 'conflict' // stale version
   | 'unavailable' // a dependency (platform, database) is not reachable
   | 'internal'

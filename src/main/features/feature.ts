@@ -6,6 +6,7 @@ import type { StateHub } from '../state/state-hub'
 import type { AuditLog } from '../audit'
 import type { FieldCipher } from '../crypto/field-cipher'
 import type { SessionService } from '../session/session-service'
+import type { IdleLock } from '../session/idle-lock'
 import type { PlatformEvent } from '../platform/push-client'
 import type { PlatformRequest } from '../platform/gateway'
 import type { OperationId, ResponseOf } from '../../shared/api/operations'
@@ -26,6 +27,8 @@ export interface FeatureContext {
   cipher: FieldCipher
   audit: AuditLog
   session: SessionService
+  /** The idle lock; the dispatcher already refuses citizen data while it holds. */
+  lock: IdleLock
   /** Queue a change for the platform (durable, exactly once); returns its idempotency key. */
   outbox: { enqueue(operation: OperationId, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey?: string): Promise<string> }
   /** Direct platform calls as the signed-in user. */

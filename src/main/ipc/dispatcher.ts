@@ -36,15 +36,18 @@ export type Handlers = {
 
 /**
  * Every IPC message passes through here, whatever the transport (Electron IPC or
- * the browser host's WebSocket): known method, right window, signed-in session
- * and role where required, arguments that match the schema. Anything else is a
- * typed error and a log line; main never throws back at a window.
+ * the browser host's WebSocket): known method, right window, signed-in session,
+ * an unlocked screen for citizen data, role where required, arguments that match
+ * the schema. Anything else is a typed error and a log line; main never throws
+ * back at a window.
  */
 export class IpcDispatcher {
   constructor(
     private readonly handlers: Handlers,
     private readonly currentUser: () => SessionUser | null,
-    private readonly log: Logger
+    private readonly log: Logger,
+    /** The idle lock (session/idle-lock.ts): while it holds, every method the contract marks `citizenData` is refused. */
+    private readonly screenLocked: () => boolean = () => false
   ) {}
 
   async handle(caller: Caller, service: unknown, method: unknown, rawArgs: unknown): Promise<Result<unknown>> {
@@ -60,6 +63,10 @@ export class IpcDispatcher {
     }
     const user = this.currentUser()
     if (spec.session && !user) return fail('unauthenticated', '请先登录', 'Please sign in first')
+    if (spec.citizenData && user && this.screenLocked()) {
+      this.log.info('ipc: citizen data refused on a locked screen', { method: name, user: user.username })
+      return fail('locked', '屏幕已锁定，请先解锁', 'The screen is locked: unlock first')
+    }
     if (spec.roles && !(user && user.roles.some((r) => spec.roles!.includes(r)))) {
       this.log.warn('ipc: role check failed', { method: name, user: user?.username })
       return fail('forbidden', '当前角色无权执行此操作', 'Your role may not do this')

@@ -7,7 +7,6 @@ import { DraftStore } from './drafts'
 import { CallerCache } from './caller-cache'
 import { Submissions } from './submissions'
 import { buildWorklist } from './worklist'
-import { IdleLock } from './privacy'
 
 const REF_KEY = 'workbench.intakeRef'
 
@@ -16,34 +15,12 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
   const drafts = new DraftStore(ctx.db, ctx.cipher, ctx.audit)
   const callers = new CallerCache(ctx.db, ctx.cipher)
   const submissions = new Submissions(ctx, drafts)
-  const onCall = () => ctx.hub.get('phone').calls.some((c) => c.state !== 'terminated' && c.state !== 'idle')
-  const lock = new IdleLock(
-    ctx.config.idleLockMinutes * 60_000,
-    (reason) => {
-      const user = ctx.session.currentUser()
-      void ctx.audit.record(user?.username ?? null, 'privacy.lock', null, { reason }).catch((err: unknown) => ctx.log.warn('privacy lock not audited', { error: String(err) }))
-    },
-    Date.now,
-    onCall
-  )
-  let sessionUser: string | null = null
-  const offSession = ctx.hub.onChange((change) => {
-    if (change.topic !== 'session') return
-    const username = ctx.hub.get('session').user?.username ?? null
-    if (username !== sessionUser) lock.reset()
-    sessionUser = username
-  })
+  const { lock } = ctx
   submissions.start()
 
   const userOf = (c: CallContext): SessionUser => {
     if (!c.user) throw new DomainError('unauthenticated', '请先登录', 'Please sign in first')
     return c.user
-  }
-  /** Citizen data is not shown on a locked screen, whatever the window asks. */
-  const unlocked = (c: CallContext): SessionUser => {
-    const user = userOf(c)
-    if (lock.isLocked()) throw new DomainError('forbidden', '屏幕已锁定，请先解锁', 'The screen is locked: unlock first')
-    return user
   }
   const privacyStatus = (c: CallContext) => {
     const user = userOf(c)
@@ -74,21 +51,21 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
           return drafts.save(user, args)
         },
         get: async (args, c) => {
-          const d = await drafts.get(unlocked(c), args.id)
+          const d = await drafts.get(userOf(c), args.id)
           return d ? { id: d.id, callId: d.callId, rev: d.rev, fields: d.fields, createdAt: d.createdAt, updatedAt: d.updatedAt } : null
         },
-        list: async (args, c) => ({ items: await drafts.list(unlocked(c), args.callId) }),
+        list: async (args, c) => ({ items: await drafts.list(userOf(c), args.callId) }),
         discard: async (args, c) => {
-          const user = unlocked(c)
+          const user = userOf(c)
           await drafts.close(user, args.id, 'discarded', null)
           await ctx.audit.record(user.username, 'draft.discard', `draft:${args.id}`, null)
           return null
         }
       },
       tickets: {
-        submit: async (args, c) => submissions.submit(unlocked(c), args.draftId),
+        submit: async (args, c) => submissions.submit(userOf(c), args.draftId),
         get: async (args, c) => {
-          const user = unlocked(c)
+          const user = userOf(c)
           try {
             const ticket = await ctx.platform.call('getTicket', { params: { id: args.id } })
             await ctx.audit.record(user.username, 'ticket.view', `ticket:${args.id}`, null)
@@ -102,7 +79,7 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
       },
       callerHistory: {
         lookup: async (args, c) => {
-          const user = unlocked(c)
+          const user = userOf(c)
           let view = await callers.lookup(args.phone)
           if (args.source === 'platform') {
             try {
@@ -118,7 +95,7 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
         }
       },
       worklist: {
-        list: async (_args, c) => buildWorklist(ctx, drafts, unlocked(c))
+        list: async (_args, c) => buildWorklist(ctx, drafts, userOf(c))
       },
       intakeRef: {
         get: async (_args, c) => {
@@ -160,7 +137,6 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
       }
     },
     stop() {
-      offSession()
       submissions.stop()
     }
   }

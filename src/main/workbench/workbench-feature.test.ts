@@ -10,6 +10,7 @@ import type { Result } from '../../shared/result'
 import type { CallerView, IntakeReference, WorkRow } from '../../shared/ipc/services/workbench'
 import type { DraftFieldsInput } from '../../shared/workbench/draft'
 import type { DomainEvents } from '../features/bus'
+import { lookupMethod, methodsFor } from '../../shared/ipc/contract'
 import { until } from '../../../tests/platform/support'
 
 /**
@@ -201,6 +202,9 @@ describe('workbench feature', () => {
     const refused = await call('worklist', 'list', {})
     expect(refused.ok).toBe(false)
     if (!refused.ok) expect(refused.error.message).toMatch(/屏幕已锁定/)
+    // Every method the contract marks as citizen data, whichever feature serves it.
+    for (const [service, method] of methodsFor('ui').filter(([s, m]) => lookupMethod(s, m)!.citizenData))
+      expect(await call(service, method, {}), `${service}.${method}`).toMatchObject({ ok: false, error: { code: 'locked' } })
     expect((await value<{ locked: boolean }>('privacy', 'status', {})).locked).toBe(true)
     // Typing still saves while locked.
     expect((await call('drafts', 'save', { id: crypto.randomUUID(), callId: null, rev: 1, fields: { content: '锁屏时的输入' } })).ok).toBe(true)

@@ -12,5 +12,25 @@ function pickTransport(): DeskTransport {
   return createWsTransport(bridgeUrlFromLocation(window.location), (url) => new WebSocket(url), (fn, ms) => setTimeout(fn, ms))
 }
 
-export const transport: DeskTransport = pickTransport()
+const lockListeners = new Set<() => void>()
+
+/** Main refused citizen data because its idle lock holds: the lock screen shows at once instead of at its next check. */
+export function onLockedRefusal(listener: () => void): () => void {
+  lockListeners.add(listener)
+  return () => lockListeners.delete(listener)
+}
+
+function noticingLock(t: DeskTransport): DeskTransport {
+  return {
+    async invoke(service, method, args) {
+      const r = await t.invoke(service, method, args)
+      if (!r.ok && r.error.code === 'locked') for (const listener of lockListeners) listener()
+      return r
+    },
+    onEvent: (listener) => t.onEvent(listener),
+    onReconnect: (listener) => t.onReconnect(listener)
+  }
+}
+
+export const transport: DeskTransport = noticingLock(pickTransport())
 export const desk: DeskApi<'ui'> = createDeskApi('ui', transport)

@@ -25,27 +25,28 @@ const Credentials = z.strictObject({
 
 export const contract = {
   system: {
-    snapshot: method({ caller: 'ui', session: false, args: NoArgs, result: SnapshotSchema }),
-    phoneSnapshot: method({ caller: 'phone', session: false, args: NoArgs, result: SnapshotSchema })
+    snapshot: method({ caller: 'ui', session: false, citizenData: false, args: NoArgs, result: SnapshotSchema }),
+    phoneSnapshot: method({ caller: 'phone', session: false, citizenData: false, args: NoArgs, result: SnapshotSchema })
   },
   session: {
-    login: method({ caller: 'ui', session: false, args: Credentials, result: SessionStateSchema }),
-    logout: method({ caller: 'ui', session: true, args: NoArgs, result: z.null() })
+    login: method({ caller: 'ui', session: false, citizenData: false, args: Credentials, result: SessionStateSchema }),
+    logout: method({ caller: 'ui', session: true, citizenData: false, args: NoArgs, result: z.null() })
   },
   /** Changes the platform would not take (refused or conflicting): shown to the agent, resolved by the agent. */
   sync: {
-    problems: method({ caller: 'ui', session: true, args: NoArgs, result: z.object({ items: z.array(SyncProblemSchema) }) }),
-    resolve: method({ caller: 'ui', session: true, args: SyncResolutionSchema, result: z.null() })
+    problems: method({ caller: 'ui', session: true, citizenData: true, args: NoArgs, result: z.object({ items: z.array(SyncProblemSchema) }) }),
+    resolve: method({ caller: 'ui', session: true, citizenData: true, args: SyncResolutionSchema, result: z.null() })
   },
   phoneHost: {
     /** The phone host announces itself after (re)loading. */
     hello: method({
       caller: 'phone',
       session: false,
+      citizenData: false,
       args: z.strictObject({ userAgent: z.string().max(512), bundle: z.string().max(64) }),
       result: z.object({ heartbeatMs: z.number().int() })
     }),
-    heartbeat: method({ caller: 'phone', session: false, args: z.strictObject({ at: z.number() }), result: z.null() })
+    heartbeat: method({ caller: 'phone', session: false, citizenData: false, args: z.strictObject({ at: z.number() }), result: z.null() })
   },
   // Each feature owns its services in services/<feature>.ts.
   ...phoneServices,

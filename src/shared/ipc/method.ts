@@ -13,6 +13,13 @@ export interface MethodSpec<A extends z.ZodType = z.ZodType, R extends z.ZodType
   session: boolean
   /** When set, the session must hold one of these roles. */
   roles?: readonly Role[]
+  /**
+   * true: the method shows citizen data to the window (numbers, names, what they said, recordings, notes, drafts)
+   * or acts on it (sends it out of the desk to the platform or a citizen's phone, deletes it). Main refuses every such
+   * method while the screen is locked, in one place (src/main/ipc/dispatcher.ts). Required, so no method joins the
+   * contract without that decision.
+   */
+  citizenData: boolean
   args: A
   result: R
 }

@@ -125,17 +125,18 @@ export type Inspection = z.infer<typeof InspectionSchema>
 
 export const assistantServices = {
   assistant: {
-    status: method({ caller: 'ui', session: true, roles: EVERYONE, args: NoArgs, result: ModelStatusSchema }),
+    status: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: NoArgs, result: ModelStatusSchema }),
     /** Top 3 categories and departments with calibrated confidence and why; abstains below the threshold. */
-    suggest: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ text: Text }), result: SuggestionSchema }),
+    suggest: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ text: Text }), result: SuggestionSchema }),
     /** Sensitive words and emotion: threats, self-harm, abuse of the agent → escalate to the team lead. */
-    alerts: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ text: Text }), result: z.object({ items: z.array(AlertSchema) }) }),
+    alerts: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ text: Text }), result: z.object({ items: z.array(AlertSchema) }) }),
     /** Before submit: required fields, area against address, category against department, the model's opinion. */
-    check: method({ caller: 'ui', session: true, roles: DESK, args: DraftSchema, result: z.object({ issues: z.array(CheckIssueSchema) }) }),
+    check: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: DraftSchema, result: z.object({ issues: z.array(CheckIssueSchema) }) }),
     /** Repeat tickets: the same caller, or near-identical content, within N days. */
     duplicates: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: DESK,
       args: z.strictObject({ text: Text, callerPhone: z.string().max(32).default(''), withinDays: z.number().int().min(1).max(365).default(30) }),
       result: z.object({ items: z.array(DuplicateSchema) })
@@ -144,6 +145,7 @@ export const assistantServices = {
     knowledge: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: EVERYONE,
       args: z.strictObject({ text: Text, categoryId: z.string().max(40).nullable().default(null) }),
       result: z.object({
@@ -155,6 +157,7 @@ export const assistantServices = {
     recordOverride: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: DESK,
       args: z.strictObject({
         ticketId: z.string().min(1).max(64),
@@ -164,12 +167,13 @@ export const assistantServices = {
       }),
       result: z.object({ override: z.boolean() })
     }),
-    retrain: method({ caller: 'ui', session: true, roles: RETRAINERS, args: NoArgs, result: ModelStatusSchema }),
-    accuracy: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ days: z.number().int().min(1).max(365).default(30) }), result: AccuracySchema }),
+    retrain: method({ caller: 'ui', session: true, citizenData: false, roles: RETRAINERS, args: NoArgs, result: ModelStatusSchema }),
+    accuracy: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: z.strictObject({ days: z.number().int().min(1).max(365).default(30) }), result: AccuracySchema }),
     /** Inspect a finished call and ticket by hand (QA and team leads); filed tickets are inspected automatically. */
     inspect: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: ['qa', 'team_lead'],
       args: z.strictObject({
         agentId: z.string().min(1).max(64),
@@ -185,6 +189,7 @@ export const assistantServices = {
     inspections: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: EVERYONE,
       args: z.strictObject({ limit: z.number().int().min(1).max(200).default(50) }),
       result: z.object({ items: z.array(InspectionSchema), serviceRate: z.number(), accuracyRate: z.number(), n: z.number().int() })

@@ -82,21 +82,23 @@ export const knowledgeServices = {
     search: method({
       caller: 'ui',
       session: true,
+      citizenData: false,
       roles: EVERYONE,
       args: z.strictObject({ q, categoryId: categoryId.nullish(), departmentId: z.string().min(1).max(64).nullish(), limit: z.number().int().min(1).max(50).default(10) }),
       result: z.object({ items: z.array(KnowledgeHitSchema) })
     }),
-    article: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ id: z.number().int().positive() }), result: LocalArticleSchema }),
-    status: method({ caller: 'ui', session: true, roles: EVERYONE, args: NoArgs, result: KnowledgeIndexStatusSchema }),
+    article: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: z.strictObject({ id: z.number().int().positive() }), result: LocalArticleSchema }),
+    status: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: NoArgs, result: KnowledgeIndexStatusSchema }),
     /** Pull changes from the platform now (also done at sign-in, on push events and every few minutes). */
-    sync: method({ caller: 'ui', session: true, roles: EVERYONE, args: NoArgs, result: KnowledgeIndexStatusSchema }),
-    categories: method({ caller: 'ui', session: true, roles: EVERYONE, args: NoArgs, result: z.object({ items: z.array(CategorySchema) }) }),
-    yellowPages: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ q: q.default('') }), result: z.object({ items: z.array(YellowPageSchema) }) }),
-    templates: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ q: q.default(''), categoryId: categoryId.nullish() }), result: z.object({ items: z.array(ReplyTemplateSchema) }) }),
-    notes: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ q: q.default('') }), result: z.object({ items: z.array(NoteSchema) }) }),
+    sync: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: NoArgs, result: KnowledgeIndexStatusSchema }),
+    categories: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: NoArgs, result: z.object({ items: z.array(CategorySchema) }) }),
+    yellowPages: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: z.strictObject({ q: q.default('') }), result: z.object({ items: z.array(YellowPageSchema) }) }),
+    templates: method({ caller: 'ui', session: true, citizenData: false, roles: EVERYONE, args: z.strictObject({ q: q.default(''), categoryId: categoryId.nullish() }), result: z.object({ items: z.array(ReplyTemplateSchema) }) }),
+    notes: method({ caller: 'ui', session: true, citizenData: true, roles: EVERYONE, args: z.strictObject({ q: q.default('') }), result: z.object({ items: z.array(NoteSchema) }) }),
     saveNote: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: EVERYONE,
       args: z.strictObject({
         id: z.number().int().positive().nullable().default(null),
@@ -105,13 +107,14 @@ export const knowledgeServices = {
       }),
       result: NoteSchema
     }),
-    deleteNote: method({ caller: 'ui', session: true, roles: EVERYONE, args: z.strictObject({ id: z.number().int().positive() }), result: z.null() })
+    deleteNote: method({ caller: 'ui', session: true, citizenData: true, roles: EVERYONE, args: z.strictObject({ id: z.number().int().positive() }), result: z.null() })
   },
   callbacks: {
     /** Tasks from the platform, earliest due first; `due` only those due now. */
     list: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: CALLBACK_READERS,
       args: z.strictObject({ status: z.enum(['pending', 'done', 'failed']).default('pending'), due: z.boolean().default(false) }),
       result: z.object({ items: z.array(CallbackViewSchema) })
@@ -120,13 +123,14 @@ export const knowledgeServices = {
     record: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: DESK,
       args: z.strictObject({ taskId: z.number().int().positive(), result: RecordCallbackResultRequest }),
       result: z.object({ queued: z.literal(true) })
     })
   },
   sms: {
-    templates: method({ caller: 'ui', session: true, roles: DESK, args: NoArgs, result: z.object({ items: z.array(SmsTemplateSchema) }) }),
+    templates: method({ caller: 'ui', session: true, citizenData: false, roles: DESK, args: NoArgs, result: z.object({ items: z.array(SmsTemplateSchema) }) }),
     /**
      * Sends a template to the citizen of a ticket: the number is the ticket's (main reads it; the window never
      * needs the unmasked number) unless one is given.
@@ -134,6 +138,7 @@ export const knowledgeServices = {
     send: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: DESK,
       args: z.strictObject({
         templateId: z.string().min(1).max(64),
@@ -143,7 +148,7 @@ export const knowledgeServices = {
       }),
       result: SmsViewSchema
     }),
-    message: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ id: z.number().int().positive() }), result: SmsViewSchema }),
-    forTicket: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ ticketId: z.number().int().positive() }), result: z.object({ items: z.array(SmsViewSchema) }) })
+    message: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ id: z.number().int().positive() }), result: SmsViewSchema }),
+    forTicket: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ ticketId: z.number().int().positive() }), result: z.object({ items: z.array(SmsViewSchema) }) })
   }
 } as const satisfies ServiceGroup

@@ -11,8 +11,9 @@ export const PHONE_ROLES: readonly Role[] = ['agent', 'team_lead', 'trainer']
 const callId = z.string().min(1).max(64)
 const CallArgs = z.strictObject({ callId })
 const CallResult = z.object({ callId: z.string().nullable() })
-const uiCall = <A extends z.ZodType>(args: A) => method({ caller: 'ui', session: true, roles: PHONE_ROLES, args, result: CallResult })
-const agentMove = <A extends z.ZodType>(args: A) => method({ caller: 'ui', session: true, roles: PHONE_ROLES, args, result: z.null() })
+/** Call control and agent moves answer with a call id or nothing: no citizen data, so they work on a locked screen (a call can still be hung up). */
+const uiCall = <A extends z.ZodType>(args: A) => method({ caller: 'ui', session: true, citizenData: false, roles: PHONE_ROLES, args, result: CallResult })
+const agentMove = <A extends z.ZodType>(args: A) => method({ caller: 'ui', session: true, citizenData: false, roles: PHONE_ROLES, args, result: z.null() })
 
 /** The softphone: registration, call control, agent state, devices, recordings (issue 4). */
 export const phoneServices = {
@@ -50,6 +51,7 @@ export const phoneServices = {
     selfCheck: method({
       caller: 'ui',
       session: true,
+      citizenData: false,
       roles: PHONE_ROLES,
       args: NoArgs,
       result: z.object({
@@ -66,11 +68,12 @@ export const phoneServices = {
 
     // ── from the phone host ──
     /** A fact from the driver (registration, incoming call, call state, DTMF, errors). */
-    fact: method({ caller: 'phone', session: false, args: PhoneFactSchema, result: z.null() }),
+    fact: method({ caller: 'phone', session: false, citizenData: false, args: PhoneFactSchema, result: z.null() }),
     /** The answer to a command main sent as a `driver` phone-command event. */
     commandResult: method({
       caller: 'phone',
       session: false,
+      citizenData: false,
       args: z.strictObject({
         id: z.number().int(),
         result: z.union([z.object({ ok: z.literal(true), value: PhoneCommandResultSchema }), z.object({ ok: z.literal(false), error: PhoneErrorSchema })])

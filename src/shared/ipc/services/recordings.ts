@@ -59,6 +59,7 @@ export const recordingServices = {
     begin: method({
       caller: 'phone',
       session: false,
+      citizenData: false,
       args: z.strictObject({ callId, startedAt: z.number(), mimeType: z.string().max(64), linkedTo: callId.nullable().optional() }),
       result: z.object({ record: z.boolean() })
     }),
@@ -66,17 +67,19 @@ export const recordingServices = {
     chunk: method({
       caller: 'phone',
       session: false,
+      citizenData: false,
       args: z.strictObject({ callId, seq: z.number().int().min(0), data: z.string().max(MAX_CHUNK_BASE64) }),
       result: z.null()
     }),
     /** The recorder stopped (hang-up): finalise and queue the upload. */
-    end: method({ caller: 'phone', session: false, args: z.strictObject({ callId, durationMs: z.number().min(0).nullable() }), result: z.null() }),
+    end: method({ caller: 'phone', session: false, citizenData: false, args: z.strictObject({ callId, durationMs: z.number().min(0).nullable() }), result: z.null() }),
 
     // ── for the UI ──
     /** 录音 list, newest first: this desk's recordings and the platform's recent recorded calls. */
     list: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: RECORDING_PLAY_ROLES,
       args: z.strictObject({ limit: z.number().int().min(1).max(500).default(100) }),
       result: z.object({ items: z.array(RecordingSummarySchema), platformUnavailable: z.boolean() })
@@ -89,13 +92,14 @@ export const recordingServices = {
     audio: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: RECORDING_PLAY_ROLES,
       args: z.strictObject({ id: z.string().min(1).max(64), offset: z.number().int().min(0).default(0), length: z.number().int().min(1).default(MAX_AUDIO_RANGE) }),
       result: z.object({ contentType: z.string(), data: z.string(), offset: z.number(), bytes: z.number(), total: z.number(), durationMs: z.number().nullable() })
     }),
     /** Delete the local copy and the platform's (admin only, audited). */
-    remove: method({ caller: 'ui', session: true, roles: RECORDING_DELETE_ROLES, args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.null() }),
+    remove: method({ caller: 'ui', session: true, citizenData: true, roles: RECORDING_DELETE_ROLES, args: z.strictObject({ id: z.string().min(1).max(64) }), result: z.null() }),
     /** Whether calls are being recorded (the config switch), for the UI's hint. */
-    settings: method({ caller: 'ui', session: true, args: NoArgs, result: z.object({ enabled: z.boolean(), retentionDays: z.number() }) })
+    settings: method({ caller: 'ui', session: true, citizenData: false, args: NoArgs, result: z.object({ enabled: z.boolean(), retentionDays: z.number() }) })
   }
 } as const satisfies ServiceGroup

@@ -57,6 +57,7 @@ export const trainingServices = {
     scenarios: method({
       caller: 'ui',
       session: true,
+      citizenData: false,
       roles: ['agent', 'trainer', 'team_lead', 'admin'],
       args: NoArgs,
       result: z.object({ available: z.boolean(), items: z.array(ScenarioSummarySchema) })
@@ -65,23 +66,25 @@ export const trainingServices = {
     start: method({
       caller: 'ui',
       session: true,
+      citizenData: false,
       roles: ['agent', 'trainer'],
       args: z.strictObject({ scenarioId: z.string().regex(/^[a-z0-9-]{1,64}$/, '场景编号无效 (bad scenario id)') }),
       result: z.object({ attemptId: z.string() })
     }),
     /** The trainer ends the simulated call from the citizen's side. */
-    stop: method({ caller: 'ui', session: true, roles: ['agent', 'trainer'], args: z.strictObject({ attemptId }), result: z.null() }),
+    stop: method({ caller: 'ui', session: true, citizenData: false, roles: ['agent', 'trainer'], args: z.strictObject({ attemptId }), result: z.null() }),
     /** Agents see their own attempts; trainers and team leads see everyone's. */
     attempts: method({
       caller: 'ui',
       session: true,
+      citizenData: false,
       roles: ['agent', 'trainer', 'team_lead', 'admin'],
       args: z.strictObject({ limit: z.number().int().min(1).max(500).default(50) }),
       result: z.object({ items: z.array(AttemptSchema) })
     }),
     /** The phone host reports what the simulated citizen did. */
-    citizenEvent: method({ caller: 'phone', session: false, args: z.strictObject({ attemptId, event: CitizenEventSchema }), result: z.null() }),
+    citizenEvent: method({ caller: 'phone', session: false, citizenData: false, args: z.strictObject({ attemptId, event: CitizenEventSchema }), result: z.null() }),
     /** The phone host reports what the citizen answering a practice callback did. */
-    calleeEvent: method({ caller: 'phone', session: false, args: z.strictObject({ event: CalleeEventSchema }), result: z.null() })
+    calleeEvent: method({ caller: 'phone', session: false, citizenData: false, args: z.strictObject({ event: CalleeEventSchema }), result: z.null() })
   }
 } as const satisfies ServiceGroup

@@ -74,36 +74,42 @@ export type IntakeReference = z.infer<typeof IntakeReferenceSchema>
 /** The agent workbench: screen pop, intake, drafts, work list, privacy (issue 5). Every method is role-checked in main. */
 export const workbenchServices = {
   drafts: {
-    /** Every change of the form (batched by the window); durable when it answers. */
+    /**
+     * Every change of the form (batched by the window); durable when it answers. Not refused on a locked screen: it
+     * returns nothing of the draft, and the last keystrokes before the lock must still reach the disk.
+     */
     save: method({
       caller: 'ui',
       session: true,
+      citizenData: false,
       roles: DESK,
       args: z.strictObject({ id: DraftId, callId: CallId.nullable(), rev: z.number().int().nonnegative(), fields: DraftFieldsSchema }),
       result: z.object({ status: z.enum(['saved', 'stale']), savedAt: z.number() })
     }),
-    get: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ id: DraftId }), result: DraftSchema.nullable() }),
+    get: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ id: DraftId }), result: DraftSchema.nullable() }),
     /** My open drafts (newest first); with callId, that call's. */
-    list: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ callId: CallId.optional() }), result: z.object({ items: z.array(DraftSummarySchema) }) }),
-    discard: method({ caller: 'ui', session: true, roles: DESK, args: z.strictObject({ id: DraftId }), result: z.null() })
+    list: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ callId: CallId.optional() }), result: z.object({ items: z.array(DraftSummarySchema) }) }),
+    discard: method({ caller: 'ui', session: true, citizenData: true, roles: DESK, args: z.strictObject({ id: DraftId }), result: z.null() })
   },
   tickets: {
     /** Files the draft (createTicket with its handling) through the outbox: exactly once, offline too. */
     submit: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: DESK,
       args: z.strictObject({ draftId: DraftId }),
       /** receiptTo: the (masked) number the 受理回执 SMS will go to once the ticket is numbered, or null. */
       result: z.object({ idempotencyKey: z.string(), queuedAt: z.number(), receiptTo: z.string().nullable() })
     }),
-    get: method({ caller: 'ui', session: true, roles: READERS, args: z.strictObject({ id: z.number().int().positive() }), result: TicketSchema })
+    get: method({ caller: 'ui', session: true, citizenData: true, roles: READERS, args: z.strictObject({ id: z.number().int().positive() }), result: TicketSchema })
   },
   callerHistory: {
     /** source 'cache': at once from the local cache; 'platform': refreshed (and cached). Every view is audited. */
     lookup: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: DESK,
       args: z.strictObject({ phone: z.string().regex(/^\+?\d{3,20}$/, '电话号码只能包含 3 到 20 位数字 (3 to 20 digits)'), source: z.enum(['cache', 'platform']) }),
       result: CallerViewSchema.nullable()
@@ -113,6 +119,7 @@ export const workbenchServices = {
     list: method({
       caller: 'ui',
       session: true,
+      citizenData: true,
       roles: READERS,
       args: NoArgs,
       result: z.object({ mine: z.array(WorkRowSchema), drafts: z.array(WorkRowSchema), channels: z.array(WorkRowSchema), overdue: z.array(WorkRowSchema), offline: z.boolean() })
@@ -120,13 +127,13 @@ export const workbenchServices = {
   },
   intakeRef: {
     /** Areas, the category tree and departments for the form (cached locally for offline use). */
-    get: method({ caller: 'ui', session: true, args: NoArgs, result: IntakeReferenceSchema })
+    get: method({ caller: 'ui', session: true, citizenData: false, args: NoArgs, result: IntakeReferenceSchema })
   },
   privacy: {
-    status: method({ caller: 'ui', session: true, args: NoArgs, result: PrivacyStatusSchema }),
+    status: method({ caller: 'ui', session: true, citizenData: false, args: NoArgs, result: PrivacyStatusSchema }),
     /** The agent is at the keyboard (throttled by the window). Does not unlock. */
-    activity: method({ caller: 'ui', session: true, args: NoArgs, result: PrivacyStatusSchema }),
-    lock: method({ caller: 'ui', session: true, args: NoArgs, result: PrivacyStatusSchema }),
-    unlock: method({ caller: 'ui', session: true, args: z.strictObject({ password: z.string().min(1, '请输入密码 (password required)').max(256) }), result: PrivacyStatusSchema })
+    activity: method({ caller: 'ui', session: true, citizenData: false, args: NoArgs, result: PrivacyStatusSchema }),
+    lock: method({ caller: 'ui', session: true, citizenData: false, args: NoArgs, result: PrivacyStatusSchema }),
+    unlock: method({ caller: 'ui', session: true, citizenData: false, args: z.strictObject({ password: z.string().min(1, '请输入密码 (password required)').max(256) }), result: PrivacyStatusSchema })
   }
 } as const satisfies ServiceGroup

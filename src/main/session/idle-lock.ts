@@ -1,6 +1,7 @@
 /**
  * The idle lock (R10), held in main: a reloaded or crashed window cannot skip it,
- * and while it holds, main refuses to show citizen data. Idle means no input
+ * and while it holds, the IPC dispatcher refuses every method the contract marks
+ * as citizen data. Idle means no input
  * reported by the window and no draft saved for `lockAfterMs`, and no call in
  * progress: an agent listening to a long account without typing is not idle.
  */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { IdleLock } from './privacy'
+import { IdleLock } from './idle-lock'
 
 describe('IdleLock', () => {
   it('locks after the idle time, stays locked through activity, unlocks only when told', () => {
