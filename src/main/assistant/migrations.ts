@@ -1,10 +1,11 @@
-import type { Migration } from '../db/migrations'
+import { registerMigrations } from '../db/migrations'
 
-/** The assistant feature's tables: versions 40–49 (see db/migrations.ts). */
-export const assistantMigrations: Migration[] = [
+/** The assistant feature's tables (the rule for adding one: db/migration-runner.ts). */
+export const assistantMigrations = registerMigrations('assistant', [
   {
-    version: 40,
-    name: 'assistant: agents choices against suggestions, quality inspections',
+    // Agents' choices against suggestions, quality inspections.
+    id: 'assistant/1-feedback-and-inspections',
+    legacy: { version: 40, creates: ['assistant_feedback', 'assistant_feedback_at', 'assistant_inspections', 'assistant_inspections_agent', 'assistant_inspections_at'] },
     up(db) {
       db.exec(`
         -- One row per filed ticket: what the model suggested and what the agent chose (learning from agents).
@@ -38,4 +39,4 @@ export const assistantMigrations: Migration[] = [
       `)
     }
   }
-]
+])

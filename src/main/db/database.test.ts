@@ -4,7 +4,11 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { applyPragmas, DatabaseRefusedError, migrate, openDatabase } from './database'
-import { LATEST_VERSION, migrations } from './migrations'
+import { APPLIED_IDS_SCHEME } from './migration-runner'
+import { deskMigrations } from './migrations'
+
+const migrations = deskMigrations()
+const appliedIds = (db: Database.Database) => db.prepare('SELECT id FROM schema_migrations ORDER BY rowid').pluck().all()
 
 let dir: string
 beforeEach(() => {
@@ -28,16 +32,17 @@ describe('openDatabase', () => {
     raw.close()
   })
 
-  it('migrates a new file to the latest version', () => {
+  it('gives a new file every migration, in order', () => {
     const { db } = openDatabase(path.join(dir, 'desk.sqlite'))
-    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(appliedIds(db)).toEqual(migrations.map((m) => m.id))
+    expect(db.pragma('user_version', { simple: true })).toBe(APPLIED_IDS_SCHEME)
     db.close()
   })
 
   it('refuses a database from a newer version and leaves it untouched', () => {
     const file = path.join(dir, 'desk.sqlite')
     const future = new Database(file)
-    future.pragma(`user_version = ${LATEST_VERSION + 5}`)
+    future.pragma(`user_version = ${APPLIED_IDS_SCHEME + 5}`)
     future.exec('CREATE TABLE precious(x)')
     future.close()
     const before = fs.readFileSync(file)
@@ -51,7 +56,7 @@ describe('openDatabase', () => {
     const garbage = Buffer.from('这不是数据库 this is not a database '.repeat(200))
     fs.writeFileSync(file, garbage)
     const { db, notices } = openDatabase(file)
-    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(appliedIds(db)).toEqual(migrations.map((m) => m.id))
     db.close()
     const copies = fs.readdirSync(dir).filter((f) => f.startsWith('desk.sqlite.corrupt-'))
     expect(copies).toHaveLength(1)
@@ -71,19 +76,16 @@ describe('openDatabase', () => {
 })
 
 describe('migrations', () => {
-  it('start at 1 and strictly increase', () => {
-    const versions = migrations.map((m) => m.version)
-    expect(versions[0]).toBe(1)
-    // Strictly increasing: each feature owns a range (db/migrations.ts).
-    for (let i = 1; i < versions.length; i++) expect(versions[i]).toBeGreaterThan(versions[i - 1]!)
+  it('start with the core, each with its own id', () => {
+    expect(migrations[0]!.id).toBe('core/1-meta-and-audit-log')
+    expect(new Set(migrations.map((m) => m.id)).size).toBe(migrations.length)
   })
 
   it('migration 1 creates meta and an append-only audit log on a real file', () => {
     const file = path.join(dir, 'm1.sqlite')
     const db = new Database(file)
     applyPragmas(db)
-    migrate(db, migrations.slice(0, 1))
-    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(migrate(db, migrations.slice(0, 1))).toEqual(['core/1-meta-and-audit-log'])
     db.prepare("INSERT INTO meta(key, value) VALUES ('k', 'v')").run()
     db.prepare("INSERT INTO audit_log(at, actor, action) VALUES (1, 'agent01', 'session.login')").run()
     expect(() => db.prepare("INSERT INTO audit_log(at, action) VALUES ('not a number', 'x')").run()).toThrow() // STRICT table
@@ -95,8 +97,7 @@ describe('migrations', () => {
     const db = new Database(file)
     applyPragmas(db)
     migrate(db, migrations.slice(0, 1))
-    migrate(db, migrations.slice(0, 2)) // upgrading an existing version-1 file
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(migrate(db, migrations.slice(0, 2))).toEqual(['core/2-outbox']) // upgrading a file that has only the first
     const insert = db.prepare('INSERT INTO outbox(idempotency_key, operation, payload, created_at) VALUES (?, ?, ?, ?)')
     insert.run('k1', 'createTicket', '{}', 1)
     expect(() => insert.run('k1', 'createTicket', '{}', 2)).toThrow(/UNIQUE/)
@@ -104,13 +105,13 @@ describe('migrations', () => {
     db.close()
   })
 
-  it('a failing migration leaves the previous version intact', () => {
+  it('a failing migration leaves the file as after the previous one', () => {
     const file = path.join(dir, 'fail.sqlite')
     const db = new Database(file)
     applyPragmas(db)
-    const broken = [...migrations, { version: LATEST_VERSION + 1, name: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half(x); SELECT * FROM nowhere') }]
+    const broken = [...migrations, { id: 'training/99-broken', up: (d: Database.Database) => d.exec('CREATE TABLE half(x); SELECT * FROM nowhere') }]
     expect(() => migrate(db, broken)).toThrow()
-    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION)
+    expect(appliedIds(db)).toEqual(migrations.map((m) => m.id))
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 })
     db.close()
   })

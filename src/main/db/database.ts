@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { LATEST_VERSION, migrations, type Migration } from './migrations'
+import { deskMigrations, type Migration } from './migrations'
+import { applyMissing, newerThanThisApp } from './migration-runner'
 
 /** A database we must not open: the message is for the agent and the log. */
 export class DatabaseRefusedError extends Error {
@@ -30,28 +31,22 @@ export function applyPragmas(db: Database.Database): void {
 }
 
 function refuseNewer(db: Database.Database, list: Migration[]): void {
-  const current = db.pragma('user_version', { simple: true }) as number
-  const latest = list.at(-1)?.version ?? 0
-  if (current > latest) {
+  const newer = newerThanThisApp(db, list)
+  if (newer) {
     throw new DatabaseRefusedError(
-      `数据库版本 ${current} 高于本程序支持的 ${latest}，请升级客户端后再打开；文件未作任何改动。` +
-        ` (Database version ${current} is newer than this app supports (${latest}); upgrade the app. The file was not changed.)`
+      `数据库由更高版本的客户端写入（${newer}），高于本程序支持的版本，请升级客户端后再打开；文件未作任何改动。` +
+        ` (The database was written by a newer version of the app (${newer}), newer than this app supports; upgrade the app. The file was not changed.)`
     )
   }
 }
 
-export function migrate(db: Database.Database, list: Migration[] = migrations): number {
+/**
+ * Brings the file up to date with every migration it has not had (see
+ * migration-runner.ts) and returns the ids that ran.
+ */
+export function migrate(db: Database.Database, list: Migration[] = deskMigrations()): string[] {
   refuseNewer(db, list)
-  const current = db.pragma('user_version', { simple: true }) as number
-  for (const m of list) {
-    if (m.version <= current) continue
-    // One transaction per migration: a crash mid-way leaves the previous version intact.
-    db.transaction(() => {
-      m.up(db)
-      db.pragma(`user_version = ${m.version}`)
-    })()
-  }
-  return db.pragma('user_version', { simple: true }) as number
+  return applyMissing(db, list)
 }
 
 function isCorruption(err: unknown): boolean {
@@ -74,7 +69,7 @@ function quarantine(file: string): string {
  * version is refused untouched. A marker file tells a first start from a
  * database that went missing, so that loss is never silent either.
  */
-export function openDatabase(file: string, list: Migration[] = migrations): OpenResult {
+export function openDatabase(file: string, list: Migration[] = deskMigrations()): OpenResult {
   fs.mkdirSync(path.dirname(file), { recursive: true })
   const notices: string[] = []
   const marker = `${file}.created`
@@ -111,5 +106,3 @@ export function openDatabase(file: string, list: Migration[] = migrations): Open
     return result
   }
 }
-
-export { LATEST_VERSION }

@@ -1,26 +1,30 @@
 import type Database from 'better-sqlite3'
-import { workbenchMigrations } from '../workbench/migrations'
-import { knowledgeMigrations } from '../knowledge/migrations'
-import { assistantMigrations } from '../assistant/migrations'
-import { phoneMigrations } from '../phone/migrations'
-import { trainingMigrations } from '../training/migrations'
-import { recordingMigrations } from '../recordings/migrations'
 
 /**
- * Forward-only, numbered migrations. `PRAGMA user_version` holds the number of
- * the last one applied. Never edit a migration that has shipped: add the next.
- * Each has its own test on a real file (migrations.test.ts).
+ * The desk's schema, as a list of migrations a file receives each exactly once
+ * (the runner, migration-runner.ts, says how and holds the rule for adding one).
+ * The core's own migrations are here; each feature registers its list from its
+ * own `migrations.ts`, so this module imports no feature.
  */
 export interface Migration {
-  version: number
-  name: string
+  /**
+   * `<feature>/<n>-<what>`, e.g. `recordings/2-ticket-link`: what a file records as
+   * applied. Never rename or edit a migration that has shipped: add the next.
+   */
+  id: string
   up(db: Database.Database): void
+  /**
+   * Only for migrations shipped while `PRAGMA user_version` numbered them: that
+   * number and every object the migration created (`name` for a table or index,
+   * `table.column` for a column), by which a file from then is recognised.
+   */
+  legacy?: { version: number; creates: string[] }
 }
 
 const coreMigrations: Migration[] = [
   {
-    version: 1,
-    name: 'meta and audit log',
+    id: 'core/1-meta-and-audit-log',
+    legacy: { version: 1, creates: ['meta', 'audit_log', 'audit_log_at'] },
     up(db) {
       db.exec(`
         CREATE TABLE meta (
@@ -41,8 +45,8 @@ const coreMigrations: Migration[] = [
     }
   },
   {
-    version: 2,
-    name: 'outbox',
+    id: 'core/2-outbox',
+    legacy: { version: 2, creates: ['outbox', 'outbox_status_seq', 'outbox_done'] },
     up(db) {
       db.exec(`
         -- Every change for the platform, in the order it was made. A row lives until the
@@ -76,10 +80,35 @@ const coreMigrations: Migration[] = [
 ]
 
 /**
- * Each feature owns a range of version numbers (core 1–9, workbench 10–29,
- * knowledge 30–39, assistant 40–49, phone 50–59, training 60–69) so features land independently;
- * versions only ever increase, and a file is migrated through them in order.
+ * The order features migrate in, after the core: a feature's migration may rely
+ * on the core, on its own earlier ones and on features listed before it. A new
+ * feature is added at the end.
  */
-export const migrations: Migration[] = [...coreMigrations, ...workbenchMigrations, ...knowledgeMigrations, ...assistantMigrations, ...phoneMigrations, ...recordingMigrations, ...trainingMigrations].sort((a, b) => a.version - b.version)
+export const FEATURE_ORDER = ['workbench', 'knowledge', 'assistant', 'phone', 'recordings', 'training'] as const
+export type FeatureName = (typeof FEATURE_ORDER)[number]
 
-export const LATEST_VERSION = migrations.at(-1)!.version
+const registered = new Map<FeatureName, readonly Migration[]>()
+
+/**
+ * A feature's migrations, in the order it wrote them; called once, at load, by
+ * the feature's `migrations.ts` (imported by its db-operations, so whatever runs
+ * a feature's queries has its tables).
+ */
+export function registerMigrations(feature: FeatureName, list: Migration[]): Migration[] {
+  if (!FEATURE_ORDER.includes(feature)) throw new Error(`migrations for unknown feature "${feature}": add it to FEATURE_ORDER in db/migrations.ts`)
+  const stray = list.find((m) => !m.id.startsWith(`${feature}/`))
+  if (stray) throw new Error(`migration "${stray.id}" is registered by "${feature}": its id must start with "${feature}/"`)
+  if (registered.has(feature)) throw new Error(`migrations for "${feature}" registered twice`)
+  registered.set(feature, list)
+  return list
+}
+
+/** Core first, then every registered feature in FEATURE_ORDER, each in its own order. */
+export function deskMigrations(): Migration[] {
+  return [...coreMigrations, ...FEATURE_ORDER.flatMap((f) => registered.get(f) ?? [])]
+}
+
+/** The features that have registered their migrations in this process. */
+export function registeredFeatures(): FeatureName[] {
+  return FEATURE_ORDER.filter((f) => registered.has(f))
+}

@@ -1,10 +1,14 @@
-import type { Migration } from '../db/migrations'
+import { registerMigrations } from '../db/migrations'
 
-/** The knowledge feature's tables: versions 30–39 (see db/migrations.ts). */
-export const knowledgeMigrations: Migration[] = [
+/** The knowledge feature's tables (the rule for adding one: db/migration-runner.ts). */
+export const knowledgeMigrations = registerMigrations('knowledge', [
   {
-    version: 30,
-    name: 'knowledge: offline index of articles, categories, yellow pages, reply templates, personal notes',
+    // Offline index of articles, categories, yellow pages, reply templates, personal notes.
+    id: 'knowledge/1-offline-index',
+    legacy: {
+      version: 30,
+      creates: ['kb_categories', 'kb_articles', 'kb_articles_department', 'kb_article_versions', 'kb_fts', 'kb_fts_vocab', 'kb_yellow_pages', 'kb_reply_templates', 'kb_notes', 'kb_notes_owner']
+    },
     up(db) {
       db.exec(`
         -- The platform's category tree, kept to filter articles by category (with descendants) and by department.
@@ -76,8 +80,8 @@ export const knowledgeMigrations: Migration[] = [
     }
   },
   {
-    version: 31,
-    name: 'knowledge: document count per index term',
+    id: 'knowledge/2-term-document-counts',
+    legacy: { version: 31, creates: ['kb_terms'] },
     up(db) {
       // The query keeps its rarest terms; fts5vocab answers "in how many articles" by walking the term's whole
       // posting list (slow for common terms, and a query asks for every one of its ~100 terms). A plain table
@@ -91,4 +95,4 @@ export const knowledgeMigrations: Migration[] = [
       `)
     }
   }
-]
+])

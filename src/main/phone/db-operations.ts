@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+// The tables these queries need are registered with the migration runner by loading them.
+import './migrations'
 
 /** The phone feature's named queries, run in the database worker (see db/operations.ts). */
 export const phoneOperations = {

@@ -1,4 +1,4 @@
-import type { Migration } from '../db/migrations'
+import { registerMigrations } from '../db/migrations'
 
-/** The phone feature's tables: versions 50–59 (see db/migrations.ts). */
-export const phoneMigrations: Migration[] = []
+/** The phone feature's tables (none yet; the rule for adding a migration: db/migration-runner.ts). */
+export const phoneMigrations = registerMigrations('phone', [])

@@ -1,15 +1,15 @@
-import type { Migration } from '../db/migrations'
+import { registerMigrations } from '../db/migrations'
 
 /**
- * Call recordings: versions 56–59 (the upper part of the phone feature's 50–59).
+ * Call recordings (the rule for adding a migration: db/migration-runner.ts).
  * The audio itself is in sealed files under `<dataDir>/recordings/`; this table
  * says which file belongs to which call, how far it is durable (next_seq), and
  * where its upload stands. The caller's number is inside `sealed_meta`.
  */
-export const recordingMigrations: Migration[] = [
+export const recordingMigrations = registerMigrations('recordings', [
   {
-    version: 56,
-    name: 'call recordings',
+    id: 'recordings/1-recordings',
+    legacy: { version: 56, creates: ['recordings', 'recordings_status', 'recordings_started'] },
     up(db) {
       db.exec(`
         CREATE TABLE recordings (
@@ -38,8 +38,8 @@ export const recordingMigrations: Migration[] = [
     }
   },
   {
-    version: 57,
-    name: 'recordings linked to the ticket filed for the call',
+    id: 'recordings/2-ticket-link',
+    legacy: { version: 57, creates: ['recordings.ticket_id', 'recordings.ticket_number'] },
     up(db) {
       // The ticket the agent filed during or after the call (workbench 'ticket.submitted'), for QA to open both.
       db.exec(`
@@ -49,8 +49,8 @@ export const recordingMigrations: Migration[] = [
     }
   },
   {
-    version: 58,
-    name: 'consultation legs linked to the citizen call',
+    id: 'recordings/3-consultation-legs',
+    legacy: { version: 58, creates: ['recordings.parent_call_id', 'recordings_parent'] },
     up(db) {
       // The agent's consultation with another seat while the citizen held (attended transfer, three-way) is
       // recorded as its own leg, linked to the citizen's call: same ticket, listed under it, uploaded under it.
@@ -60,4 +60,4 @@ export const recordingMigrations: Migration[] = [
       `)
     }
   }
-]
+])

@@ -1,10 +1,10 @@
-import type { Migration } from '../db/migrations'
+import { registerMigrations } from '../db/migrations'
 
-/** The training sandbox's attempts at simulated calls: versions 60–69 (see db/migrations.ts). */
-export const trainingMigrations: Migration[] = [
+/** The training sandbox's attempts at simulated calls (the rule for adding a migration: db/migration-runner.ts). */
+export const trainingMigrations = registerMigrations('training', [
   {
-    version: 60,
-    name: 'training attempts',
+    id: 'training/1-attempts',
+    legacy: { version: 60, creates: ['training_attempt', 'training_attempt_trainee'] },
     up(db) {
       db.exec(`
         -- One row per simulated call a trainee took. No citizen data: the callers are scenarios.
@@ -29,4 +29,4 @@ export const trainingMigrations: Migration[] = [
       `)
     }
   }
-]
+])

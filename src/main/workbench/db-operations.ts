@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3'
+// The tables these queries need are registered with the migration runner by loading them.
+import './migrations'
 
 export interface DraftRow {
   id: string

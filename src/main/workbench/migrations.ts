@@ -1,10 +1,13 @@
-import type { Migration } from '../db/migrations'
+import { registerMigrations } from '../db/migrations'
 
-/** The workbench feature's tables: versions 10–29 (see db/migrations.ts). */
-export const workbenchMigrations: Migration[] = [
+/** The workbench feature's tables (the rule for adding one: db/migration-runner.ts). */
+export const workbenchMigrations = registerMigrations('workbench', [
   {
-    version: 10,
-    name: 'workbench: drafts, caller cache, submissions',
+    id: 'workbench/1-drafts-caller-cache-submissions',
+    legacy: {
+      version: 10,
+      creates: ['wb_drafts', 'wb_drafts_owner', 'wb_drafts_call', 'wb_caller_tickets', 'wb_caller_tickets_ix', 'wb_caller_calls', 'wb_caller_calls_ix', 'wb_callers', 'wb_submissions', 'wb_submissions_owner', 'wb_submissions_unresolved']
+    },
     up(db) {
       db.exec(`
         -- The ticket being typed, saved on every change (R2). The fields are one sealed
@@ -62,4 +65,4 @@ export const workbenchMigrations: Migration[] = [
       `)
     }
   }
-]
+])

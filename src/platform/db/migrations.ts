@@ -1,6 +1,8 @@
 /**
  * Forward-only numbered migrations; `PRAGMA user_version` holds the last one
- * applied. Never edit a released migration: add the next number.
+ * applied. Never edit a released migration: add the next number. One sequence
+ * for the whole platform, never a range per service: a number landing below one
+ * already shipped would be skipped by every file past it (migrations.test.ts).
  */
 export const MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
   {

@@ -6,6 +6,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { DbClient } from '../../../src/main/db/client'
 import { openDatabase } from '../../../src/main/db/database'
+// Every feature's queries, and with them its tables, as the database worker loads them.
+import '../../../src/main/db/operations'
 import { FieldCipher } from '../../../src/main/crypto/field-cipher'
 import { CallerCache } from '../../../src/main/workbench/caller-cache'
 import { p95, round } from './_stats'

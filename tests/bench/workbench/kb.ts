@@ -11,6 +11,8 @@ import os from 'node:os'
 import path from 'node:path'
 import MiniSearch from 'minisearch'
 import { openDatabase } from '../../../src/main/db/database'
+// Every feature's queries, and with them its tables, as the database worker loads them.
+import '../../../src/main/db/operations'
 import { upsertArticles, searchArticles, type IndexedArticle } from '../../../src/main/knowledge/search-index'
 import { ndcgAtK, percentile, tokenize } from '../../../src/shared/knowledge'
 import { parseCsv } from '../../../src/shared/dispatch/csv'
