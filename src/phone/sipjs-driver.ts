@@ -23,8 +23,10 @@ import {
   backoffDelay,
   callFailure,
   canTransitionCall,
+  moveCallId,
   normaliseCallerNumber,
   phoneError,
+  refuseCallMove,
   registrationFailure,
   type BackoffOptions,
   type CallSnapshot,
@@ -627,6 +629,13 @@ export class SipJsDriver implements PhoneDriver {
   private async callCommand(c: Exclude<ReturnType<typeof PhoneCommandSchema.parse>, { type: 'register' | 'unregister' | 'setOptions' | 'setDevices' | 'dial' | 'selfCheck' }>): Promise<PhoneResult> {
     const rec = this.calls.get(c.callId)
     if (!rec) return fail(phoneError('no-such-call', { detail: c.callId }))
+    const subject = this.calls.get(moveCallId(c))
+    if (!subject) return fail(phoneError('no-such-call', { detail: moveCallId(c) }))
+    const refused = refuseCallMove(subject.snap, c.type)
+    if (refused) {
+      this.opts.log?.('warn', 'call command refused', { command: c.type, callId: subject.snap.callId, state: subject.snap.state })
+      return fail(refused)
+    }
     switch (c.type) {
       case 'answer':
         if (rec.snap.state !== 'ringing') return fail(phoneError('illegal-state', { detail: `answer in ${rec.snap.state}` }))

@@ -22,6 +22,15 @@ export interface AppError {
   messageEn: string
   /** Field-level details, e.g. which argument failed validation. */
   issues?: { path: string; message: string }[]
+  /** A move refused in the state it was tried in (a call command the call does not allow now, an agent-state move). */
+  illegalMove?: IllegalMove
+}
+
+export interface IllegalMove {
+  /** Which state machine: 'call', 'agent'. */
+  machine: string
+  state: string
+  move: string
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError }

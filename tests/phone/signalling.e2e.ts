@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test'
 import { SessionState } from 'sip.js'
 import { startRig, type Rig } from '../rig/rig'
 import { accountFor, makeAgent, Peer } from './support/sip-node'
+import { CALL_COMMANDS, allowedCallCommands } from '../../src/shared/phone'
+import { commandFor } from '../../src/main/phone/test-support'
 
 /**
  * The softphone's signalling against a real Kamailio (digest auth, WebSocket),
@@ -187,6 +189,33 @@ describe('softphone signalling against Kamailio', { timeout: 180_000 }, () => {
     const r2 = await agent.driver.execute({ type: 'dtmf', callId: 'x', digits: 'hello' } as never)
     assert.equal(!r2.ok && r2.error.code, 'bad-command')
     assert.match(!r2.ok ? r2.error.message : '', /无效的话机指令/)
+  })
+
+  it('each move the call does not allow is refused with the state and the move, and changes nothing', async () => {
+    const caller = await peer('1002')
+    const callId = await ring(caller)
+    const refusesAll = async () => {
+      const call = agent.driver.snapshot().calls.find((c) => c.callId === callId)!
+      const mark = agent.facts.length
+      for (const type of CALL_COMMANDS.filter((c) => !allowedCallCommands(call).includes(c))) {
+        const res = await agent.driver.execute(commandFor(type, callId))
+        assert.equal(res.ok, false, `${type} in ${call.state}`)
+        assert.deepEqual(!res.ok && res.error.illegalMove, { machine: 'call', state: call.state, move: type })
+        assert.equal(!res.ok && res.error.code, 'illegal-state')
+      }
+      assert.deepEqual(agent.driver.snapshot().calls.find((c) => c.callId === callId), call, 'the call is as it was')
+      assert.deepEqual(agent.facts.slice(mark).filter((f) => f.type !== 'registration'), [], 'no fact from a refused move')
+    }
+    await refusesAll()
+    await agent.driver.execute({ type: 'answer', callId })
+    await established(callId)
+    await caller.until('established', () => caller.established())
+    await refusesAll()
+    // Holding a held call is refused too (it used to be answered with nothing done).
+    assert.equal((await agent.driver.execute({ type: 'hold', callId })).ok, true)
+    await refusesAll()
+    await agent.driver.execute({ type: 'hangup', callId })
+    await idle()
   })
 
   it('hold and retrieve both ways: sendonly re-INVITEs, flags on both sides', async () => {

@@ -84,4 +84,17 @@ describe('IpcDispatcher', () => {
     expect(JSON.stringify(res)).not.toContain('boom') // no internals leak to the window
     expect(boom.log.entries.some((e) => e.level === 'error')).toBe(true)
   })
+
+  it('a refused move reaches the window with the state and the move it was refused in', async () => {
+    const illegalMove = { machine: 'call', state: 'ringing', move: 'hold' }
+    const refused = setup(null, {
+      login: () => {
+        throw new DomainError('conflict', '当前通话为「振铃」，不能「保持」', 'cannot hold while the call is ringing', undefined, illegalMove)
+      }
+    })
+    expect(await refused.d.handle('ui', 'session', 'login', { username: 'a', password: 'b' })).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: '当前通话为「振铃」，不能「保持」', messageEn: 'cannot hold while the call is ringing', illegalMove }
+    })
+  })
 })

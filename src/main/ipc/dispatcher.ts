@@ -1,7 +1,7 @@
 import type { z } from 'zod'
 import { lookupMethod, type Caller, type Contract, type MethodSpec, type ServiceName } from '../../shared/ipc/contract'
 import type { AppState } from '../../shared/ipc/state'
-import { fail, ok, type AppError, type ErrorCode, type Result } from '../../shared/result'
+import { fail, ok, type AppError, type ErrorCode, type IllegalMove, type Result } from '../../shared/result'
 import type { Logger } from '../logging'
 
 export type SessionUser = NonNullable<AppState['session']['user']>
@@ -17,10 +17,17 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     readonly zh: string,
     readonly en: string,
-    readonly issues?: AppError['issues']
+    readonly issues?: AppError['issues'],
+    /** The state and the move, when a state machine refused it. */
+    readonly illegalMove?: IllegalMove
   ) {
     super(en)
     this.name = 'DomainError'
+  }
+
+  /** The failure as the window receives it. */
+  toAppError(): AppError {
+    return { code: this.code, message: this.zh, messageEn: this.en, ...(this.issues ? { issues: this.issues } : {}), ...(this.illegalMove ? { illegalMove: this.illegalMove } : {}) }
   }
 }
 
@@ -82,7 +89,7 @@ export class IpcDispatcher {
     try {
       return ok(await handler(parsed.data, { caller, user }))
     } catch (err) {
-      if (err instanceof DomainError) return fail(err.code, err.zh, err.en, err.issues)
+      if (err instanceof DomainError) return { ok: false, error: err.toAppError() }
       this.log.error('ipc: handler failed', { method: name, error: (err as Error).stack ?? String(err) })
       return fail('internal', '内部错误，已记录日志', 'Internal error (logged)')
     }

@@ -23,7 +23,7 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    if (err instanceof PhoneCommandError) throw new DomainError(ERROR_CODES[err.error.code] ?? 'internal', err.error.message, err.error.messageEn)
+    if (err instanceof PhoneCommandError) throw new DomainError(ERROR_CODES[err.error.code] ?? 'internal', err.error.message, err.error.messageEn, undefined, err.error.illegalMove)
     throw err
   }
 }

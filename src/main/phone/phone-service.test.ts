@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { createMemoryLogger } from '../logging'
 import { DomainBus, type DomainEvents } from '../features/bus'
 import type { AppState } from '../../shared/ipc/state'
-import { DEFAULT_REGISTRATION, NO_FLAGS, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
-import { PhoneService } from './phone-service'
-import { testHub, testSnapshot } from './test-support'
+import { CALL_COMMANDS, DEFAULT_REGISTRATION, NO_FLAGS, allowedCallCommands, type CallCommand, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
+import { PhoneCommandError, PhoneService } from './phone-service'
+import { commandFor, testHub, testSnapshot } from './test-support'
 
 /**
  * The main side of the softphone with a scripted phone host: commands it sends,
@@ -180,6 +180,44 @@ describe('PhoneService', () => {
     t.fact({ type: 'call', call: t.call({ callId: 'in-2' }), previous: 'idle' })
     t.fact({ type: 'call', call: t.call({ callId: 'in-2', state: 'terminated', endedBy: 'remote' }), previous: 'ringing' })
     expect(t.hub.get('phone').agent).toMatchObject({ status: 'not-ready', reason: 'missed' })
+  })
+
+  it('refuses each move the call does not allow now, with the state and the move, and sends the phone host nothing', async () => {
+    const t = ringingWhileReady()
+    await t.flush()
+    const tryMove = (callId: string, type: CallCommand) => t.svc.run(commandFor(type, callId)).then(() => null, (err: unknown) => err)
+    const refusedIn = async (state: string, call: CallSnapshot) => {
+      const mark = t.sent.length
+      for (const type of CALL_COMMANDS.filter((c) => !allowedCallCommands(call).includes(c))) {
+        const err = await tryMove(call.callId, type)
+        expect(err, `${type} in ${state}`).toBeInstanceOf(PhoneCommandError)
+        expect((err as PhoneCommandError).error).toMatchObject({ code: 'illegal-state', illegalMove: { machine: 'call', state: call.state, move: type } })
+      }
+      expect(t.sent.slice(mark)).toEqual([])
+    }
+    await refusedIn('ringing', t.call({}))
+    const held = t.call({ state: 'established', answeredAt: 11_000, flags: { ...NO_FLAGS, held: true } })
+    t.fact({ type: 'call', call: held, previous: 'ringing' })
+    await refusedIn('established, held', held)
+    // An allowed move still goes to the phone host.
+    await t.svc.run({ type: 'unhold', callId: 'in-1' })
+    expect(t.sent.at(-1)).toEqual({ type: 'unhold', callId: 'in-1' })
+  })
+
+  it('the refusal of 签出 during a call names the agent state and the move', () => {
+    const t = setup()
+    t.hostAlive()
+    t.signIn()
+    t.svc.signIn()
+    t.svc.agentMove('ready')
+    t.fact({ type: 'call', call: t.call({ state: 'established', answeredAt: 1 }), previous: 'answering' })
+    let err: unknown = null
+    try {
+      t.svc.agentMove('signed-out')
+    } catch (e) {
+      err = e
+    }
+    expect((err as PhoneCommandError).error.illegalMove).toEqual({ machine: 'agent', state: 'in-call', move: 'signed-out' })
   })
 
   it('refuses 签出 during a call with a clear message', () => {

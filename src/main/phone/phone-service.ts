@@ -5,9 +5,12 @@ import {
   AGENT_STATUS_LABELS,
   canTransitionAgent,
   initialAgentState,
+  isCallCommand,
   isLive,
+  moveCallId,
   normaliseCallerNumber,
   phoneError,
+  refuseCallMove,
   transitionAgent,
   type AgentState,
   type AgentStatus,
@@ -270,12 +273,27 @@ export class PhoneService {
 
   /** Runs a call command for the UI: failures become errors the window shows (Chinese first). */
   async run(command: PhoneCommand, meta?: Partial<CallMeta>): Promise<{ callId: string | null }> {
+    const refused = this.refusal(command)
+    if (refused) {
+      this.ctx.log.warn('phone: call command refused', { command: command.type, move: refused.illegalMove })
+      throw new PhoneCommandError(refused)
+    }
     const res = await this.command(command)
     if (!res.ok) throw new PhoneCommandError(res.error)
     if (meta && res.value.callId) this.meta.set(res.value.callId, { purpose: 'other', ticketId: null, holdMs: 0, heldSince: null, ...meta })
     // The 接听 button stays busy until the window can show the call as answered (no second click on a stale card).
     if (command.type === 'answer' && this.quiet) await this.quiet.over
     return res.value
+  }
+
+  /**
+   * A move the call does not allow now (by the same table the phone bar's buttons come from), refused before it
+   * goes to the phone host. A call main does not know yet is left to the phone host, which judges it the same way.
+   */
+  private refusal(command: PhoneCommand): PhoneError | null {
+    if (!isCallCommand(command)) return null
+    const call = this.calls.get(moveCallId(command))
+    return call ? refuseCallMove(call, command.type) : null
   }
 
   /**
@@ -453,7 +471,12 @@ export class PhoneService {
   /** A move the agent asked for (签入/签出/置闲/置忙): refused with a clear message when illegal. */
   agentMove(to: 'ready' | 'not-ready' | 'signed-out', reason?: NotReadyReason): void {
     if (to === 'signed-out' && [...this.calls.values()].some((c) => isLive(c.state))) {
-      throw new PhoneCommandError({ ...phoneError('illegal-state'), message: '通话中不能签出，请先结束通话', messageEn: 'cannot sign out during a call: end the call first' })
+      throw new PhoneCommandError({
+        ...phoneError('illegal-state'),
+        message: '通话中不能签出，请先结束通话',
+        messageEn: 'cannot sign out during a call: end the call first',
+        illegalMove: { machine: 'agent', state: this.agent.status, move: to }
+      })
     }
     if (this.agent.status === to && to !== 'not-ready') return
     if (!canTransitionAgent(this.agent.status, to)) {
@@ -462,7 +485,8 @@ export class PhoneService {
       throw new PhoneCommandError({
         ...phoneError('illegal-state'),
         message: `当前为「${from.zh}」，不能切换到「${target.zh}」`,
-        messageEn: `cannot go from "${from.en}" to "${target.en}"`
+        messageEn: `cannot go from "${from.en}" to "${target.en}"`,
+        illegalMove: { machine: 'agent', state: this.agent.status, move: to }
       })
     }
     this.setAgent(transitionAgent(this.agent, to, { now: this.now(), reason }))

@@ -1,6 +1,6 @@
 import { StateHub } from '../state/state-hub'
 import { initialPhoneState, type AppState } from '../../shared/ipc/state'
-import { NO_FLAGS, normaliseCallerNumber, type CallSnapshot } from '../../shared/phone'
+import { NO_FLAGS, normaliseCallerNumber, type CallCommand, type CallSnapshot, type PhoneCommand } from '../../shared/phone'
 
 /** For tests of main's phone side: a phone host's call snapshot, an inbound call ringing from `number`, patched. */
 export function testSnapshot(callId: string, number: string, patch: Partial<CallSnapshot> = {}, now = Date.now()): CallSnapshot {
@@ -34,4 +34,12 @@ export function testHub(user: NonNullable<AppState['session']['user']> | null, d
     phone: initialPhoneState(0),
     notices: []
   } as unknown as AppState)
+}
+
+/** A well-formed command for each call move (what the phone bar would send), to try every move on a call. */
+export function commandFor(type: CallCommand, callId: string): PhoneCommand {
+  if (type === 'dtmf') return { type, callId, digits: '1' }
+  if (type === 'blindTransfer' || type === 'consult') return { type, callId, target: '2002' }
+  if (type === 'completeTransfer' || type === 'conference') return { type, callId, consultCallId: callId }
+  return { type, callId }
 }

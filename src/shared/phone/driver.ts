@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { CallFlagsSchema, CallStateSchema, type CallState } from './call-state'
+import { CallFlagsSchema, CallStateSchema } from './call-state'
 import { NormalisedNumberSchema } from './caller-number'
 import { PhoneErrorSchema, type PhoneError } from './errors'
 import { QualitySampleSchema } from './quality'
@@ -266,20 +266,8 @@ export function canTakeCalls(reg: Registration, hostAlive: boolean): boolean {
   return hostAlive && reg.state === 'registered' && reg.transport === 'connected'
 }
 
-/**
- * Which call commands make sense for a call now (enables the phone bar's buttons,
- * like wazo's getOptions). The driver refuses the others with 'illegal-state'.
- */
-export function allowedCallCommands(call: Pick<CallSnapshot, 'state' | 'flags' | 'direction' | 'linkedTo' | 'conferenceWith'>): PhoneCommandType[] {
-  const s: CallState = call.state
-  if (s === 'ringing') return ['answer', 'reject']
-  if (s === 'dialing' || s === 'early' || s === 'answering') return ['hangup']
-  if (s !== 'established') return []
-  const out: PhoneCommandType[] = ['hangup', call.flags.held ? 'unhold' : 'hold', call.flags.muted ? 'unmute' : 'mute', 'dtmf']
-  if (!call.conferenceWith) out.push('blindTransfer', 'consult')
-  if (call.linkedTo && !call.conferenceWith) out.push('completeTransfer', 'conference')
-  return out
-}
+/** Which call commands a call allows now: one rule for the phone bar's buttons and the driver's refusals. */
+export { allowedCallCommands } from './call-commands'
 
 export const DEFAULT_REGISTRATION = (now: number): Registration => ({
   state: 'unregistered',

@@ -35,12 +35,17 @@ export const PHONE_ERROR_CODES = [
 ] as const
 export type PhoneErrorCode = (typeof PHONE_ERROR_CODES)[number]
 
+/** A move a state machine refused in the state it was in (e.g. machine 'call', state 'ringing', move 'hold'). */
+export const IllegalMoveSchema = z.object({ machine: z.string().max(32), state: z.string().max(64), move: z.string().max(64) })
+
 export const PhoneErrorSchema = z.object({
   code: z.enum(PHONE_ERROR_CODES),
   message: z.string(),
   messageEn: z.string(),
   sipStatus: z.number().int().nullable(),
-  detail: z.string().nullable()
+  detail: z.string().nullable(),
+  /** With 'illegal-state': the state and the refused move. */
+  illegalMove: IllegalMoveSchema.optional()
 })
 export type PhoneError = z.infer<typeof PhoneErrorSchema>
 

@@ -1,5 +1,6 @@
 export * from './state-machine'
 export * from './call-state'
+export * from './call-commands'
 export * from './agent-state'
 export * from './caller-number'
 export * from './quality'

@@ -77,6 +77,38 @@ describe('DTMF keypad', () => {
   })
 })
 
+describe('phone bar buttons follow the moves the call allows', () => {
+  const mountWith = async (calls: object[]) => {
+    const w = mount(PhoneBar, { global: { plugins: [i18n] }, attachTo: document.body })
+    useDeskStore().state = { phone: { registration: null, calls, agent: null, quality: [], devices: null, autoAnswer: false }, phoneHost: { status: 'alive' } } as never
+    await flushPromises()
+    const enabled = (name: string) => w.findAll('button').find((b) => b.text() === name)!.attributes('disabled') === undefined
+    return { w, enabled }
+  }
+
+  it('a ringing call offers 接听 and 拒接 only, and F4 rejects it', async () => {
+    const { w, enabled } = await mountWith([call('ringing')])
+    expect(['接听', '拒接', '挂断', '保持', '静音', '转接', '三方通话', '满意度评价'].filter(enabled)).toEqual(['接听', '拒接'])
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'F4', bubbles: true }))
+    await flushPromises()
+    expect(sent.map((s) => s.method)).toEqual(['phone.reject'])
+    w.unmount()
+  })
+
+  it('a held call offers 取回, a consultation 三方通话, a three-way call no transfer', async () => {
+    const held = await mountWith([{ ...call('established'), flags: { held: true, muted: false, remoteHeld: false } }])
+    expect(['挂断', '取回', '静音', '转接', '三方通话'].filter(held.enabled)).toEqual(['挂断', '取回', '静音', '转接'])
+    held.w.unmount()
+    const consultation = { ...call('established'), callId: 'c2', linkedTo: 'c1', conferenceWith: null }
+    const consulting = await mountWith([{ ...call('established'), flags: { held: true, muted: false, remoteHeld: false } }, consultation])
+    expect(consulting.enabled('三方通话')).toBe(true)
+    consulting.w.unmount()
+    const threeWay = await mountWith([{ ...call('established'), conferenceWith: 'c2' }, { ...consultation, conferenceWith: 'c1' }])
+    expect(['挂断', '保持', '静音', '转接', '三方通话', '满意度评价'].filter(threeWay.enabled)).toEqual(['挂断', '保持', '静音'])
+    threeWay.w.unmount()
+  })
+})
+
 describe('phone bar shortcuts and the keypad', () => {
   it('F2 answers, but not while typing in a form field; digits typed in a field are no DTMF', async () => {
     const w = mount(PhoneBar, { global: { plugins: [i18n] }, attachTo: document.body })
