@@ -1,93 +1,51 @@
 import { SANDBOX_CALLER_ID, SANDBOX_SIP_DOMAIN, sandboxAgentUser } from '../../shared/sandbox/agent-user'
 import type { FeatureContext } from '../features/feature'
-import type { DomainEvents } from '../features/bus'
 import {
-  AGENT_STATUS_LABELS,
-  canTransitionAgent,
-  initialAgentState,
   isCallCommand,
-  isLive,
   moveCallId,
   normaliseCallerNumber,
   phoneError,
   refuseCallMove,
-  transitionAgent,
   type AgentState,
-  type AgentStatus,
   type CallerId,
-  type CallSnapshot,
   type NotReadyReason,
   type PhoneCommand,
   type PhoneError,
   type PhoneFact,
   type PhoneResult,
   type Devices,
-  type QualitySample,
   type Registration
 } from '../../shared/phone'
 import { maskPhone, maySeeCitizenContact } from '../../shared/api/masking'
 import type { NormalisedNumber } from '../../shared/phone/caller-number'
 import { diagnoseTls } from './tls-probe'
-import type { CallExtras } from './call-records'
+import { AgentStateKeeper } from './agent-state-keeper'
+import { AnswerQuiet, PlatformHold } from './answer-quiet'
+import { CallFacts, type CallMeta, type CallRecordsPort } from './call-facts'
+import { PhoneCommandError, PhoneHostLink } from './phone-host-link'
+
+export { PhoneCommandError } from './phone-host-link'
+export type { CallPurpose, CallRecordsPort } from './call-facts'
 
 /**
- * Main's side of the softphone. The phone host (sip.js, src/phone) is a driver
- * main commands and listens to: commands go out as `driver` phone-command events
- * and come back as phone.commandResult; facts arrive as phone.fact. This service
- * keeps the truth every window sees in the `phone` topic (registration, calls,
- * agent state), ties the agent state (签入/签出/置闲/置忙/话后整理) to the calls,
- * syncs it to the platform, blocks malicious numbers before ringing and tells
- * the other features when a call ends.
+ * Main's side of the softphone. The phone host (sip.js, src/phone) is a driver main commands and listens to,
+ * through the phone-host link (phone-host-link.ts). This service keeps the truth every window sees in the `phone`
+ * topic (registration, calls, agent state), configures the phone host for whoever is signed in, blocks malicious
+ * numbers before ringing, and routes the phone host's facts: calls to `CallFacts` (call-facts.ts), which moves
+ * the agent state (`AgentStateKeeper`, agent-state-keeper.ts); the answer-time hold of windows and platform work
+ * is `AnswerQuiet` and `PlatformHold` (answer-quiet.ts).
  */
-export type CallPurpose = DomainEvents['call.ended']['purpose']
-
-interface CallMeta {
-  purpose: CallPurpose
-  ticketId: string | null
-  holdMs: number
-  heldSince: number | null
-  /** Handed to the satisfaction survey (its blind transfer ends a handled call, not a transferred one). */
-  surveyed?: boolean
-}
-
-/**
- * Where the calls are registered with the platform (CallRecords): told of every call as it goes, never waited for;
- * `ended` answers the platform's id for the call when it is already known.
- */
-export interface CallRecordsPort {
-  observe(call: CallSnapshot): void
-  ended(call: CallSnapshot, extras: CallExtras): number | null
-  blocked(callId: string, caller: CallSnapshot['peer'], at: number): void
-}
-
 type Ctx = Pick<FeatureContext, 'config' | 'log' | 'hub' | 'session' | 'platform' | 'sendPhoneCommand' | 'notify' | 'bus' | 'audit'>
 
 export interface PhoneServiceOptions {
   commandTimeoutMs?: number
   now?: () => number
   records?: CallRecordsPort
-  /** The longest the UI and the platform wait for an answered call's first audio (see `quiet`). */
+  /** The longest the UI and the platform wait for an answered call's first audio (see AnswerQuiet). */
   answerQuietMs?: number
 }
 
 const ANSWER_QUIET_MS = 300
-const RING_PLATFORM_HOLD_MS = 200
-
-const PLATFORM_STATE: Record<AgentStatus, 'signed_out' | 'ready' | 'not_ready' | 'ringing' | 'in_call' | 'after_call_work'> = {
-  'signed-out': 'signed_out',
-  ready: 'ready',
-  'not-ready': 'not_ready',
-  ringing: 'ringing',
-  'in-call': 'in_call',
-  'after-call-work': 'after_call_work'
-}
-const PLATFORM_REASON: Partial<Record<NotReadyReason, 'rest' | 'meal' | 'meeting' | 'training' | 'callback' | 'other'>> = {
-  break: 'rest',
-  meal: 'meal',
-  meeting: 'meeting',
-  training: 'training',
-  callback: 'callback'
-}
 
 export interface SelfCheckResult {
   ok: boolean
@@ -96,58 +54,35 @@ export interface SelfCheckResult {
   speaker: { ok: boolean }
 }
 
-export class PhoneCommandError extends Error {
-  constructor(readonly error: PhoneError) {
-    super(error.messageEn)
-  }
-}
-
 export class PhoneService {
-  private readonly calls = new Map<string, CallSnapshot>()
-  private readonly meta = new Map<string, CallMeta>()
   private registration: Registration | null = null
-  private readonly quality = new Map<string, QualitySample>()
   private devices: Devices | null = null
   private autoAnswer = false
   private selfCheckWaiters: ((f: Extract<PhoneFact, { type: 'selfCheck' }>) => void)[] = []
-  private agent: AgentState
-  /** Status before ringing, to go back to when the agent rejects. */
-  private beforeRinging: AgentState | null = null
-  private readonly pending = new Map<number, { resolve: (r: PhoneResult) => void; timer: NodeJS.Timeout }>()
-  private nextId = 0
-  private acwTimer: NodeJS.Timeout | null = null
   private hostSince: number | null = null
   private blocked: string[] = []
-  private readonly unsubscribe: () => void
-  private readonly now: () => number
   private configuredFor: string | null = null
   /** Why the wss:// server's certificate is refused (main's own TLS check), while registration keeps failing. */
   private tlsProblem: PhoneError | null = null
   private tlsProbe: { running: boolean; at: number } = { running: false, at: -Infinity }
-  /**
-   * Sound first, paint after. From 接听 until the call's first audio arrives (at most answerQuietMs), state
-   * changes are held from the windows (StateHub.hold) and the platform is not told of the agent state: on a
-   * two-core agent PC the windows' re-render (≈60–75 ms of renderer CPU plus the compositor's, measured with
-   * `BENCH_PHASES=1 npm run bench:phone`) and the platform round trip would otherwise run exactly while the phone
-   * host sets up the media, and delay the citizen's first words. The platform's call record waits likewise. The
-   * 接听 button is disabled at once by the window itself; the windows catch up in one go, usually ≈80 ms after
-   * the click.
-   */
-  private quiet: { timer: NodeJS.Timeout; release: () => void; over: Promise<void>; end: () => void } | null = null
-  /**
-   * Platform work (the call record, the agent state) held back while the desk does what the agent sees or hears
-   * first: the screen pop as a call starts ringing (RING_PLATFORM_HOLD_MS; the caller card is painted meanwhile),
-   * and the first audio after 接听 (until `quiet` ends). It keeps its order and its times (each change carries
-   * the moment it happened).
-   */
-  private platformHold: { timer: NodeJS.Timeout | null; work: (() => void)[] } | null = null
+  private readonly unsubscribe: () => void
+  private readonly now: () => number
+  private readonly host: PhoneHostLink
+  private readonly platformHold = new PlatformHold()
+  private readonly quiet: AnswerQuiet
+  private readonly agent: AgentStateKeeper
+  private readonly calls: CallFacts
 
   constructor(
     private readonly ctx: Ctx,
-    private readonly opts: PhoneServiceOptions = {}
+    opts: PhoneServiceOptions = {}
   ) {
     this.now = opts.now ?? Date.now
-    this.agent = initialAgentState(this.now())
+    this.host = new PhoneHostLink(ctx, opts.commandTimeoutMs)
+    this.quiet = new AnswerQuiet(ctx.hub, this.platformHold, opts.answerQuietMs ?? ANSWER_QUIET_MS)
+    const publish = () => this.publish()
+    this.agent = new AgentStateKeeper({ ctx, now: this.now, publish, platformWork: (fn) => this.platformHold.work(fn), hasLiveCall: () => this.calls.hasLiveCall() })
+    this.calls = new CallFacts({ ctx, now: this.now, records: opts.records, agent: this.agent, platform: this.platformHold, quiet: this.quiet, publish })
     this.unsubscribe = ctx.hub.onChange((change) => {
       if (change.topic === 'session') this.onSession()
       if (change.topic === 'phoneHost') this.onHost()
@@ -156,14 +91,13 @@ export class PhoneService {
   }
 
   stop(): void {
-    this.endQuiet()
+    this.quiet.end()
     this.unsubscribe()
-    if (this.acwTimer) clearTimeout(this.acwTimer)
-    for (const p of this.pending.values()) clearTimeout(p.timer)
-    this.pending.clear()
+    this.agent.stop()
+    this.host.stop()
   }
 
-  // ───────────── phone host link ─────────────
+  // ───────────── configuring the phone host ─────────────
 
   private user() {
     return this.ctx.hub.get('session').user
@@ -174,11 +108,7 @@ export class PhoneService {
     if (host.status !== 'alive' || host.since === this.hostSince) return
     const restarted = this.hostSince !== null
     this.hostSince = host.since
-    if (restarted && this.calls.size) {
-      // The calls lived in the page that died; say so rather than show ghosts.
-      this.ctx.log.warn('phone host restarted: its calls are gone', { calls: this.calls.size })
-      for (const call of [...this.calls.values()]) this.finish({ ...call, state: 'terminated', endedAt: this.now(), endedBy: 'remote', cause: phoneError('internal', { detail: 'phone host restarted' }) })
-    }
+    if (restarted) this.calls.hostRestarted()
     this.configuredFor = null
     this.onSession()
   }
@@ -189,7 +119,7 @@ export class PhoneService {
     if (key === this.configuredFor) return
     this.configuredFor = key
     if (!user) {
-      this.agent = initialAgentState(this.now())
+      this.agent.reset()
       if (this.hostSince !== null) void this.command({ type: 'unregister' })
       this.publish()
       return
@@ -246,29 +176,15 @@ export class PhoneService {
     }
   }
 
+  // ───────────── commands ─────────────
+
   /** Sends a command to the phone host and waits for its answer. */
   command(command: PhoneCommand): Promise<PhoneResult> {
-    if (this.ctx.hub.get('phoneHost').status !== 'alive') {
-      return Promise.resolve({ ok: false, error: phoneError('internal', { detail: 'phone host not running' }) })
-    }
-    const id = ++this.nextId
-    return new Promise<PhoneResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id)
-        resolve({ ok: false, error: phoneError('timeout', { detail: `phone host did not answer ${command.type}` }) })
-      }, this.opts.commandTimeoutMs ?? 10_000)
-      timer.unref?.()
-      this.pending.set(id, { resolve, timer })
-      this.ctx.sendPhoneCommand({ type: 'driver', id, command: command as never })
-    })
+    return this.host.command(command)
   }
 
   commandResult(id: number, result: PhoneResult): void {
-    const p = this.pending.get(id)
-    if (!p) return
-    clearTimeout(p.timer)
-    this.pending.delete(id)
-    p.resolve(result)
+    this.host.result(id, result)
   }
 
   /** Runs a call command for the UI: failures become errors the window shows (Chinese first). */
@@ -280,9 +196,10 @@ export class PhoneService {
     }
     const res = await this.command(command)
     if (!res.ok) throw new PhoneCommandError(res.error)
-    if (meta && res.value.callId) this.meta.set(res.value.callId, { purpose: 'other', ticketId: null, holdMs: 0, heldSince: null, ...meta })
+    if (meta && res.value.callId) this.calls.tag(res.value.callId, meta)
     // The 接听 button stays busy until the window can show the call as answered (no second click on a stale card).
-    if (command.type === 'answer' && this.quiet) await this.quiet.over
+    const quietOver = this.quiet.over
+    if (command.type === 'answer' && quietOver) await quietOver
     return res.value
   }
 
@@ -296,26 +213,9 @@ export class PhoneService {
     return call ? refuseCallMove(call, command.type) : null
   }
 
-  /**
-   * The phone host's WebSocket cannot say why a wss:// connection failed; when registration fails there, main asks
-   * a TLS connection of its own whether the certificate is the reason (at most every 10 s) and shows that instead.
-   */
-  private checkTls(): void {
-    const reg = this.registration
-    const url = this.ctx.config.sip?.wsUrl
-    if (!reg || reg.state === 'registered') {
-      this.tlsProblem = null
-      return
-    }
-    const transportTrouble = reg.reason?.code === 'transport-failed' || reg.reason?.code === 'timeout'
-    if (!url?.startsWith('wss:') || !transportTrouble || this.tlsProbe.running || this.now() - this.tlsProbe.at < 10_000) return
-    this.tlsProbe = { running: true, at: this.now() }
-    void diagnoseTls(url).then((problem) => {
-      this.tlsProbe.running = false
-      if (problem) this.ctx.log.warn('phone: the SIP server certificate is refused', { code: problem.code, detail: problem.detail })
-      this.tlsProblem = problem
-      this.publish()
-    })
+  /** 满意度评价: the next transfer of this call is the survey (set before the transfer, cleared if it fails). */
+  noteSurvey(callId: string, surveyed: boolean): void {
+    this.calls.noteSurvey(callId, surveyed)
   }
 
   // ───────────── facts ─────────────
@@ -328,27 +228,20 @@ export class PhoneService {
         this.publish()
         return
       case 'incoming':
-        if (fact.blocked) {
-          this.ctx.log.info('phone: malicious number blocked before ringing', { number: fact.caller.normalised ? maskPhone(fact.caller.normalised) : 'invalid' })
-          void this.ctx.audit.record(this.user()?.username ?? null, 'phone.block', `call:${fact.callId}`, { reason: 'malicious number rejected before ringing' }).catch(() => undefined)
-          this.record((r) => r.blocked(fact.callId, fact.assertedIdentity && fact.assertedIdentity.kind !== 'invalid' ? fact.assertedIdentity : fact.caller, fact.at))
-          return
-        }
-        this.meta.set(fact.callId, { purpose: 'hotline', ticketId: null, holdMs: 0, heldSince: null })
+        this.calls.incoming(fact)
         return
       case 'call':
-        this.onCall(fact.call)
+        this.calls.onCall(fact.call)
         return
       case 'error':
-        this.endQuiet()
+        this.quiet.end()
         this.ctx.log.warn('phone: error', { code: fact.error.code, detail: fact.error.detail, command: fact.command })
         this.ctx.notify('warning', `${fact.error.message} (${fact.error.messageEn})`)
         return
       case 'quality':
-        if (!this.calls.has(fact.sample.callId)) return
-        this.quality.set(fact.sample.callId, fact.sample)
+        if (!this.calls.sample(fact.sample)) return
         this.publish()
-        if (fact.sample.firstMediaAt != null) this.endQuiet()
+        if (fact.sample.firstMediaAt != null) this.quiet.end()
         return
       case 'devices':
         this.devices = fact.devices
@@ -374,199 +267,41 @@ export class PhoneService {
     }
   }
 
-  private onCall(call: CallSnapshot): void {
-    const meta = this.meta.get(call.callId) ?? { purpose: call.linkedTo ? 'consult' : call.direction === 'inbound' ? 'hotline' : 'other', ticketId: null, holdMs: 0, heldSince: null }
-    if (call.linkedTo && meta.purpose === 'other') meta.purpose = 'consult'
-    this.meta.set(call.callId, meta)
-    // Hold time, for quality inspection.
-    if (call.flags.held && meta.heldSince === null) meta.heldSince = call.startedAt > 0 ? this.now() : null
-    if (!call.flags.held && meta.heldSince !== null) {
-      meta.holdMs += this.now() - meta.heldSince
-      meta.heldSince = null
-    }
-    if (call.state === 'terminated') {
-      // The record's answer goes before its end.
-      // What the platform has not been told yet goes before the call's end.
-      this.releasePlatform()
-      this.finish(call)
-      this.endQuiet()
+  /**
+   * The phone host's WebSocket cannot say why a wss:// connection failed; when registration fails there, main asks
+   * a TLS connection of its own whether the certificate is the reason (at most every 10 s) and shows that instead.
+   */
+  private checkTls(): void {
+    const reg = this.registration
+    const url = this.ctx.config.sip?.wsUrl
+    if (!reg || reg.state === 'registered') {
+      this.tlsProblem = null
       return
     }
-    if (call.state === 'answering') this.beginQuiet()
-    this.calls.set(call.callId, call)
-    if (call.state === 'ringing' && call.direction === 'inbound') this.holdPlatform(RING_PLATFORM_HOLD_MS)
-    this.platformWork(() => this.record((r) => r.observe(call)))
-    if (call.state === 'ringing' && call.direction === 'inbound') this.moveAgent('ringing')
-    if (call.state === 'established') this.moveAgent('in-call')
-    this.publish()
-  }
-
-  private finish(call: CallSnapshot): void {
-    const had = this.calls.delete(call.callId)
-    this.quality.delete(call.callId)
-    const meta = this.meta.get(call.callId)
-    this.meta.delete(call.callId)
-    if (meta?.heldSince != null) meta.holdMs += this.now() - meta.heldSince
-    const user = this.user()
-    const platformCallId = this.record((r) => r.ended(call, { surveyed: meta?.surveyed, ticketId: meta?.ticketId ?? null })) ?? null
-    if (had || call.answeredAt !== null || call.direction === 'outbound') {
-      this.ctx.bus.emit('call.ended', {
-        callId: call.callId,
-        direction: call.direction,
-        remoteNumber: call.peer.normalised ?? call.peer.raw,
-        actor: user?.username ?? null,
-        startedAt: call.startedAt,
-        answeredAt: call.answeredAt,
-        endedAt: call.endedAt ?? this.now(),
-        holdMs: meta?.holdMs ?? 0,
-        endedBy: call.cause && call.answeredAt === null ? 'failure' : call.endedBy === 'remote' ? 'remote' : 'local',
-        purpose: meta?.purpose ?? 'other',
-        ticketId: meta?.ticketId ?? null,
-        platformCallId
-      })
-    }
-    if (![...this.calls.values()].some((c) => isLive(c.state))) {
-      if (this.agent.status === 'in-call') this.moveAgent('after-call-work')
-      else if (this.agent.status === 'ringing') {
-        // Rejected by the agent: back to where they were; missed (caller gave up): 置忙 with reason 'missed'.
-        const back = this.beforeRinging
-        if (call.endedBy === 'local' && back && back.status === 'ready') this.moveAgent('ready')
-        else this.moveAgent('not-ready', call.endedBy === 'local' ? (back?.reason ?? 'other') : 'missed')
-      }
-    }
-    this.publish()
-  }
-
-  /** The platform's call records are bookkeeping: whatever goes wrong there, the phone goes on. */
-  private record<T>(fn: (r: CallRecordsPort) => T): T | undefined {
-    const r = this.opts.records
-    if (!r) return undefined
-    try {
-      return fn(r)
-    } catch (err) {
-      this.ctx.log.warn('phone: call record not kept', { error: (err as Error).message })
-      return undefined
-    }
-  }
-
-  /** 满意度评价: the next transfer of this call is the survey (set before the transfer, cleared if it fails). */
-  noteSurvey(callId: string, surveyed: boolean): void {
-    const meta = this.meta.get(callId)
-    if (meta) meta.surveyed = surveyed
+    const transportTrouble = reg.reason?.code === 'transport-failed' || reg.reason?.code === 'timeout'
+    if (!url?.startsWith('wss:') || !transportTrouble || this.tlsProbe.running || this.now() - this.tlsProbe.at < 10_000) return
+    this.tlsProbe = { running: true, at: this.now() }
+    void diagnoseTls(url).then((problem) => {
+      this.tlsProbe.running = false
+      if (problem) this.ctx.log.warn('phone: the SIP server certificate is refused', { code: problem.code, detail: problem.detail })
+      this.tlsProblem = problem
+      this.publish()
+    })
   }
 
   // ───────────── agent state ─────────────
 
-  private acwMs(): number {
-    return (this.ctx.config.sip?.acwSeconds ?? 30) * 1000
-  }
-
-  /** A move caused by the phone: silently skipped where the table forbids it (e.g. calls while signed out). */
-  private moveAgent(to: AgentStatus, reason?: NotReadyReason): void {
-    if (this.agent.status === to || !canTransitionAgent(this.agent.status, to)) return
-    if (to === 'ringing') this.beforeRinging = this.agent
-    this.setAgent(transitionAgent(this.agent, to, { now: this.now(), reason, acwMs: this.acwMs() }))
-  }
-
   /** A move the agent asked for (签入/签出/置闲/置忙): refused with a clear message when illegal. */
   agentMove(to: 'ready' | 'not-ready' | 'signed-out', reason?: NotReadyReason): void {
-    if (to === 'signed-out' && [...this.calls.values()].some((c) => isLive(c.state))) {
-      throw new PhoneCommandError({
-        ...phoneError('illegal-state'),
-        message: '通话中不能签出，请先结束通话',
-        messageEn: 'cannot sign out during a call: end the call first',
-        illegalMove: { machine: 'agent', state: this.agent.status, move: to }
-      })
-    }
-    if (this.agent.status === to && to !== 'not-ready') return
-    if (!canTransitionAgent(this.agent.status, to)) {
-      const from = AGENT_STATUS_LABELS[this.agent.status]
-      const target = AGENT_STATUS_LABELS[to]
-      throw new PhoneCommandError({
-        ...phoneError('illegal-state'),
-        message: `当前为「${from.zh}」，不能切换到「${target.zh}」`,
-        messageEn: `cannot go from "${from.en}" to "${target.en}"`,
-        illegalMove: { machine: 'agent', state: this.agent.status, move: to }
-      })
-    }
-    this.setAgent(transitionAgent(this.agent, to, { now: this.now(), reason }))
+    this.agent.move(to, reason)
   }
 
   signIn(): void {
-    if (this.agent.status !== 'signed-out') return
-    // 签入 puts the agent on the line but busy, until 置闲: nobody gets a call mid-login.
-    this.setAgent(transitionAgent(this.agent, 'not-ready', { now: this.now(), reason: 'signed-in' }))
+    this.agent.signIn()
   }
 
-  private setAgent(next: AgentState): void {
-    this.agent = next
-    if (this.acwTimer) clearTimeout(this.acwTimer)
-    this.acwTimer = null
-    if (next.status === 'after-call-work' && next.acwEndsAt !== null) {
-      this.acwTimer = setTimeout(() => {
-        this.acwTimer = null
-        if (this.agent.status === 'after-call-work') this.setAgent(transitionAgent(this.agent, 'ready', { now: this.now() }))
-      }, Math.max(0, next.acwEndsAt - this.now()))
-      this.acwTimer.unref?.()
-    }
-    this.publish()
-    this.platformWork(() => void this.syncAgent(next))
-  }
-
-  /** Holds platform work for `ms`, or (ms null) until releasePlatform; a longer hold takes over a shorter one. */
-  private holdPlatform(ms: number | null): void {
-    const h = this.platformHold
-    if (h && (h.timer === null || ms !== null)) return
-    if (h?.timer) clearTimeout(h.timer)
-    const timer = ms === null ? null : setTimeout(() => this.releasePlatform(), ms)
-    timer?.unref?.()
-    this.platformHold = { timer, work: h?.work ?? [] }
-  }
-
-  private releasePlatform(): void {
-    const h = this.platformHold
-    if (!h) return
-    if (h.timer) clearTimeout(h.timer)
-    this.platformHold = null
-    for (const w of h.work) w()
-  }
-
-  private platformWork(fn: () => void): void {
-    if (this.platformHold) this.platformHold.work.push(fn)
-    else fn()
-  }
-
-  private beginQuiet(): void {
-    if (this.quiet) return
-    const timer = setTimeout(() => this.endQuiet(), this.opts.answerQuietMs ?? ANSWER_QUIET_MS)
-    timer.unref?.()
-    let end = () => {}
-    const over = new Promise<void>((resolve) => (end = resolve))
-    this.holdPlatform(null)
-    this.quiet = { timer, release: this.ctx.hub.hold(), over, end }
-  }
-
-  /** The answered call's audio is flowing (or it ended, failed, or took too long): catch up in one go. */
-  private endQuiet(): void {
-    const q = this.quiet
-    if (!q) return
-    clearTimeout(q.timer)
-    this.quiet = null
-    q.release()
-    this.releasePlatform()
-    q.end()
-  }
-
-  private async syncAgent(state: AgentState): Promise<void> {
-    const user = this.user()
-    if (!user) return
-    try {
-      await this.ctx.platform.call('setMyAgentState', {
-        body: { state: PLATFORM_STATE[state.status], reason: state.reason ? (PLATFORM_REASON[state.reason] ?? 'other') : null, seatId: user.seatId }
-      })
-    } catch (err) {
-      this.ctx.log.warn('phone: agent state not synced to the platform', { error: (err as Error).message })
-    }
+  getAgent(): AgentState {
+    return this.agent.state
   }
 
   /**
@@ -596,18 +331,14 @@ export class PhoneService {
     }
   }
 
-  getAgent(): AgentState {
-    return this.agent
-  }
-
   // ───────────── the topic ─────────────
 
   private publish(): void {
     const user = this.user()
     const mask = !user || !maySeeCitizenContact(user.roles, { confidential: false, isCreator: false })
-    const calls = [...this.calls.values()].map((c) => (mask ? { ...c, peer: maskNumber(c.peer) } : c))
+    const calls = this.calls.list().map((c) => (mask ? { ...c, peer: maskNumber(c.peer) } : c))
     const registration = this.registration && this.tlsProblem && this.registration.state !== 'registered' ? { ...this.registration, reason: this.tlsProblem } : this.registration
-    this.ctx.hub.set('phone', { registration, calls, agent: this.agent, quality: [...this.quality.values()], devices: this.devices, autoAnswer: this.autoAnswer })
+    this.ctx.hub.set('phone', { registration, calls, agent: this.agent.state, quality: this.calls.samples(), devices: this.devices, autoAnswer: this.autoAnswer })
   }
 }
 
