@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import { canonicalJson } from '../shared/api/canonical-json'
 import type { Role } from '../shared/roles'
 import type { Db } from './db/open-database'
 
@@ -89,6 +90,20 @@ export function insertUser(db: Db, u: NewUser): void {
   ).run(u.id, u.username, u.displayName, JSON.stringify(u.roles), u.seatId ?? null, hashPassword(u.password), u.sandbox ? 1 : 0)
 }
 
+/**
+ * The fingerprint stored with an Idempotency-Key: canonical JSON (sorted keys), so a retry whose client rebuilt
+ * the body with its fields in another order is the same request, and a different body is not.
+ */
 export function requestHash(parts: unknown): string {
-  return sha256(JSON.stringify(parts))
+  return `c:${sha256(canonicalJson(parts))}`
+}
+
+/** Whether `stored` fingerprints these parts; fingerprints stored by earlier versions hashed the parts as sent. */
+export function sameRequest(stored: string, parts: unknown): boolean {
+  return stored.startsWith('c:') ? stored === requestHash(parts) : stored === sha256(JSON.stringify(parts))
+}
+
+/** A raw (audio) body's part of the fingerprint. */
+export function binaryDigest(body: Buffer): string {
+  return sha256(JSON.stringify(body.toString('base64')))
 }

@@ -69,6 +69,23 @@ describe('reference platform over real HTTP', () => {
     expect(missing.body.error).toBe('idempotency_key_required')
   })
 
+  it('takes the same fields in another order under one Idempotency-Key as the same request', async () => {
+    const api = client(base, tokens.agent)
+    const k = key()
+    const body = ticketBody(13)
+    const first = await api('POST', '/api/v1/tickets', body, { 'idempotency-key': k })
+    expect(first.status).toBe(201)
+    // The same ticket with every object's fields reversed, nested ones (area, citizen, dispatch) included.
+    const reverse = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverse) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k2, x]) => [k2, reverse(x)])) : v
+    const reordered = reverse(body)
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(body))
+    const again = await api('POST', '/api/v1/tickets', reordered, { 'idempotency-key': k })
+    expect([again.status, again.body.id, again.headers.get('idempotent-replayed')]).toEqual([201, first.body.id, 'true'])
+    const changed = await api('POST', '/api/v1/tickets', reverse({ ...body, title: '另一张工单' }), { 'idempotency-key': k })
+    expect([changed.status, changed.body.error]).toEqual([422, 'idempotency_key_reused'])
+  })
+
   it('answers a stale version with 409 and the current version', async () => {
     const api = client(base, tokens.agent)
     const created = await api('POST', '/api/v1/tickets', ticketBody(4, { submit: false }), { 'idempotency-key': key() })

@@ -12,7 +12,7 @@ import {
   type OperationId,
   type PushEvent
 } from '../../shared/api'
-import { bearerToken, requestHash, userForToken, type SessionUser } from '../auth'
+import { bearerToken, binaryDigest, requestHash, sameRequest, userForToken, type SessionUser } from '../auth'
 import { ApiError, errors } from './api-error'
 import type { BinaryAnswer, Handler, Handlers, PlatformContext } from './handler-types'
 import { sendBinary } from './ranged-binary'
@@ -106,19 +106,19 @@ export function registerOperations(app: FastifyInstance, ctx: PlatformContext, h
       let answer: unknown
       let replayed = false
       if (isMutating(op)) {
-        const hash = key ? requestHash([operationId, req.params, req.query, op.body === BINARY ? requestHash((body as Buffer).toString('base64')) : rawBody]) : ''
+        const parts = [operationId, req.params, req.query, op.body === BINARY ? binaryDigest(body as Buffer) : rawBody]
         const run = db.transaction(() => {
           if (key && user) {
             const stored = findKey.get(user.id, key) as { operation_id: string; request_hash: string; status: number; response: string } | undefined
             if (stored) {
-              if (stored.operation_id !== operationId || stored.request_hash !== hash) throw errors.idempotencyKeyReused()
+              if (stored.operation_id !== operationId || !sameRequest(stored.request_hash, parts)) throw errors.idempotencyKeyReused()
               replayed = true
               return { status: stored.status, answer: JSON.parse(stored.response) as unknown }
             }
           }
           const result = handler(args)
           if (op.audit && user) ctx.audit.change(user, op.audit.entity, auditEntityId(params, result), operationId, '', now)
-          if (key && user) storeKey.run(user.id, key, operationId, hash, okStatus, JSON.stringify(result), now)
+          if (key && user) storeKey.run(user.id, key, operationId, requestHash(parts), okStatus, JSON.stringify(result), now)
           return { status: okStatus, answer: result }
         })
         ;({ status, answer } = run())
