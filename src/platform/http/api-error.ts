@@ -23,6 +23,14 @@ export const errors = {
   /** A signed-in user's password check failed: 403, not 401, because the session itself is still valid. */
   wrongPassword: () => error(403, 'wrong_password', '密码错误', 'wrong password'),
   forbidden: () => error(403, 'forbidden', '当前角色无权执行此操作', 'your role may not do this'),
+  /** Lifting 保密 would show the citizen to everyone: only the filer, team leads and administrators decide it. */
+  confidentialityLocked: () =>
+    error(
+      403,
+      'confidentiality_locked',
+      '只有受理该工单的话务员、班长或管理员可以更改保密设置',
+      'only the agent who filed this ticket, a team lead or an administrator may change whether it is confidential'
+    ),
   notFound: (what: string, whatEn: string) => error(404, 'not_found', `${what}不存在`, `${whatEn} not found`),
   conflict: (currentVersion: number) =>
     error(409, 'conflict', `数据已被他人修改（当前版本 ${currentVersion}），请刷新后再改`, `stale version; the current version is ${currentVersion}`, { currentVersion }),

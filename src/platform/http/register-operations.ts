@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import {
   BINARY,
+  citizenMasker,
   IDEMPOTENCY_HEADER,
   RECORDING_CONTENT_TYPES,
   isMutating,
@@ -15,6 +16,7 @@ import {
 import { bearerToken, binaryDigest, requestHash, sameRequest, userForToken, type SessionUser } from '../auth'
 import { ApiError, errors } from './api-error'
 import type { BinaryAnswer, Handler, Handlers, PlatformContext } from './handler-types'
+import { ticketConfidentiality } from '../services/ticket-records'
 import { sendBinary } from './ranged-binary'
 
 const JSON_BODY_LIMIT = 1024 * 1024
@@ -73,9 +75,13 @@ export function registerOperations(app: FastifyInstance, ctx: PlatformContext, h
     'INSERT INTO idempotency_keys (user_id, key, operation_id, request_hash, status, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)'
   )
 
+  const confidentialityOfTicket = ticketConfidentiality(db)
+
   for (const [operationId, op] of Object.entries(operations) as [OperationId, OperationDef][]) {
     const handler = handlers[operationId] as unknown as Handler<OperationId>
     const okStatus = op.status ?? 200
+    // Citizen data leaves the platform only as the reader's role may see it: one layer for every operation.
+    const maskCitizenData = op.response === BINARY ? null : citizenMasker(op.response)
 
     const route = async (req: FastifyRequest, reply: FastifyReply) => {
       const clock = ctx.clock()
@@ -130,6 +136,7 @@ export function registerOperations(app: FastifyInstance, ctx: PlatformContext, h
       }
 
       if (op.response === BINARY) return sendBinary(req, reply, answer as BinaryAnswer)
+      if (maskCitizenData) answer = maskCitizenData(answer, { id: user?.id ?? '', roles: user?.roles ?? [], ticketConfidentiality: confidentialityOfTicket })
       if (options.validateResponses && !replayed) {
         const check = op.response.safeParse(answer)
         if (!check.success) throw new Error(`${operationId} answered outside its schema: ${JSON.stringify(check.error.issues.slice(0, 5))}`)

@@ -1,5 +1,4 @@
-import { maySeeCitizenContact, maskName, maskPhone, type Ticket, type TicketStatus, type TicketSummary } from '../../shared/api'
-import type { SessionUser } from '../auth'
+import type { ConfidentialityRule, Ticket, TicketStatus, TicketSummary } from '../../shared/api'
 import type { Db } from '../db/open-database'
 import { errors } from '../http/api-error'
 
@@ -32,6 +31,15 @@ export interface TicketRow {
   created_at: string
   updated_at: string
   closed_at: string | null
+}
+
+/** The 保密 rule of each ticket by id, for the masking of records that belong to a ticket (calls, SMS, callbacks). */
+export function ticketConfidentiality(db: Db): (ticketId: number) => ConfidentialityRule | null {
+  const stmt = db.prepare('SELECT confidential, created_by FROM tickets WHERE id = ?')
+  return (ticketId) => {
+    const row = stmt.get(ticketId) as { confidential: number; created_by: string } | undefined
+    return row ? { confidential: row.confidential === 1, createdBy: row.created_by } : null
+  }
 }
 
 export function loadTicketRow(db: Db, id: number): TicketRow {
@@ -79,9 +87,8 @@ export function toTicketSummary(row: Pick<TicketRow, 'id' | 'number' | 'status' 
 
 export const SUMMARY_COLUMNS = 'id, number, status, version, type, category_id, title, district, town, urgency, channel, deadline, created_at, updated_at'
 
-/** The full ticket as `user` may see it: contact data masked where the role or confidentiality says so. */
-export function toTicket(db: Db, row: TicketRow, user: SessionUser): Ticket {
-  const visible = maySeeCitizenContact(user.roles, { confidential: row.confidential === 1, isCreator: row.created_by === user.id })
+/** The full ticket; the router masks its citizen data for the reader (shared/api/masking.ts). */
+export function toTicket(db: Db, row: TicketRow): Ticket {
   const departments = db
     .prepare(
       `SELECT td.*, d.name AS department_name FROM ticket_departments td JOIN departments d ON d.id = td.department_id
@@ -112,11 +119,7 @@ export function toTicket(db: Db, row: TicketRow, user: SessionUser): Ticket {
     content: row.content,
     confidential: row.confidential === 1,
     anonymous: row.anonymous === 1,
-    citizen: {
-      name: row.citizen_name === null ? null : visible ? row.citizen_name : maskName(row.citizen_name),
-      phone: row.citizen_phone === null ? null : visible ? row.citizen_phone : maskPhone(row.citizen_phone),
-      masked: !visible
-    },
+    citizen: { name: row.citizen_name, phone: row.citizen_phone, masked: false },
     handlingMode: row.handling_mode,
     callId: row.call_id,
     reply: row.reply,

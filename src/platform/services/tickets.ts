@@ -1,4 +1,4 @@
-import { IN_PLACE_ACTIONS, targetsOf, TICKET_STATUS_LABELS, type TicketAction, type TicketStatus } from '../../shared/api'
+import { IN_PLACE_ACTIONS, mayChangeConfidentiality, targetsOf, TICKET_STATUS_LABELS, type TicketAction, type TicketStatus } from '../../shared/api'
 import type { Db } from '../db/open-database'
 import { errors } from '../http/api-error'
 import type { Handlers, WriteScope } from '../http/handler-types'
@@ -150,10 +150,10 @@ export const ticketHandlers = {
     }
     const row = loadTicketRow(db, id)
     emitUpdated(args, row)
-    return toTicket(db, row, user)
+    return toTicket(db, row)
   },
 
-  getTicket: ({ ctx, params, user }) => toTicket(ctx.db, loadTicketRow(ctx.db, params.id), user),
+  getTicket: ({ ctx, params }) => toTicket(ctx.db, loadTicketRow(ctx.db, params.id)),
 
   listTickets: ({ ctx, query, now }) => {
     const bind: Record<string, unknown> = { limit: query.limit + 1 }
@@ -175,6 +175,8 @@ export const ticketHandlers = {
     requireInPlace(row, 'edit')
     if (body.categoryId) checkCategory(ctx.db, body.categoryId)
     if (body.area) checkArea(ctx.db, body.area)
+    if (body.confidential !== undefined && body.confidential !== (row.confidential === 1) && !mayChangeConfidentiality(user, row.created_by))
+      throw errors.confidentialityLocked()
     const columns: Record<string, unknown> = {
       type: body.type,
       category_id: body.categoryId,
@@ -195,7 +197,7 @@ export const ticketHandlers = {
     ctx.db.prepare(`UPDATE tickets SET ${changed.map(([k]) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...Object.fromEntries(changed), id: row.id })
     const updated = touch(args, row, 'edit', `修改：${changed.map(([k]) => k).join('、')}`)
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, user)
+    return toTicket(ctx.db, updated)
   },
 
   submitTicket: (args) => {
@@ -203,7 +205,7 @@ export const ticketHandlers = {
     checkVersion(row, args.body.version)
     const updated = move(args, row, 'submit', 'submitted', '提交受理')
     emitUpdated(args, updated)
-    return toTicket(args.ctx.db, updated, args.user)
+    return toTicket(args.ctx.db, updated)
   },
 
   answerTicket: (args) => {
@@ -211,7 +213,7 @@ export const ticketHandlers = {
     checkVersion(row, args.body.version)
     const updated = move(args, row, 'answer', 'closed', '直接答复', { reply: args.body.reply })
     emitUpdated(args, updated)
-    return toTicket(args.ctx.db, updated, args.user)
+    return toTicket(args.ctx.db, updated)
   },
 
   dispatchTicket: (args) => {
@@ -223,7 +225,7 @@ export const ticketHandlers = {
     const note = writeDispatch(ctx.db, row.id, body.departments, body.deadline)
     const updated = move(args, row, 'dispatch', 'dispatched', [note, body.note].filter(Boolean).join('。'), { deadline: body.deadline })
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   signTicket: (args) => {
@@ -237,7 +239,7 @@ export const ticketHandlers = {
     const note = `${body.departmentId} 签收`
     const updated = dept.role === 'lead' ? move(args, row, 'sign', 'signed', note) : touch(args, row, 'sign', note)
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   returnTicket: (args) => {
@@ -251,7 +253,7 @@ export const ticketHandlers = {
     const note = `${body.departmentId} 退回：${body.reason}`
     const updated = dept.role === 'lead' ? move(args, row, 'return', 'returned', note) : touch(args, row, 'return', note)
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   handleTicket: (args) => {
@@ -266,7 +268,7 @@ export const ticketHandlers = {
     const note = `${body.departmentId} 办理答复`
     const updated = dept.role === 'lead' ? move(args, row, 'handle', 'handled', note, { reply: body.reply }) : touch(args, row, 'handle', note)
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   extendTicket: (args) => {
@@ -281,7 +283,7 @@ export const ticketHandlers = {
     if (dept.role === 'lead') ctx.db.prepare('UPDATE tickets SET deadline = ? WHERE id = ?').run(body.newDeadline, row.id)
     const updated = touch(args, row, 'extend', `${body.departmentId} 延期至 ${body.newDeadline}：${body.reason}`)
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   addCoHandler: (args) => {
@@ -295,7 +297,7 @@ export const ticketHandlers = {
     ctx.db.prepare("INSERT INTO ticket_departments (ticket_id, department_id, role, status, deadline) VALUES (?, ?, 'co', 'pending', ?)").run(row.id, body.departmentId, row.deadline)
     const updated = touch(args, row, 'addCoHandler', [`协办：${name}`, body.note].filter(Boolean).join('。'))
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   reviewTicket: (args) => {
@@ -311,7 +313,7 @@ export const ticketHandlers = {
       ctx.db.prepare("UPDATE ticket_departments SET status = 'signed', handled_at = NULL WHERE ticket_id = ? AND role = 'lead'").run(row.id)
     }
     emitUpdated(args, updated)
-    return toTicket(ctx.db, updated, args.user)
+    return toTicket(ctx.db, updated)
   },
 
   closeTicket: (args) => {
@@ -319,7 +321,7 @@ export const ticketHandlers = {
     checkVersion(row, args.body.version)
     const updated = move(args, row, 'close', 'closed', args.body.comment || '办结')
     emitUpdated(args, updated)
-    return toTicket(args.ctx.db, updated, args.user)
+    return toTicket(args.ctx.db, updated)
   }
 } satisfies Partial<Handlers>
 

@@ -11,6 +11,7 @@ import { z } from 'zod'
  * | 400    | idempotency_key_required | a mutating call without `Idempotency-Key` |
  * | 401    | unauthenticated  | no or expired bearer token, or wrong password at login |
  * | 403    | forbidden        | the session's role may not call this operation |
+ * | 403    | confidentiality_locked | only the ticket's filer, team leads and administrators may change 保密 |
  * | 404    | not_found        | no such record |
  * | 409    | conflict         | stale `version`; `currentVersion` is the stored one |
  * | 409    | invalid_transition | the ticket's status does not allow this action |
@@ -44,6 +45,7 @@ export type ApiErrorCode =
   | 'idempotency_key_required'
   | 'unauthenticated'
   | 'forbidden'
+  | 'confidentiality_locked'
   | 'wrong_password'
   | 'not_found'
   | 'conflict'
