@@ -1,5 +1,6 @@
 import type { Db } from './db/open-database'
 import type { SessionUser } from './auth'
+import type { Lockout } from './login-throttle'
 
 export interface AuditEntry {
   at: string
@@ -37,6 +38,12 @@ export class AuditLog {
   /** Inside the change's transaction. */
   change(user: SessionUser, entity: string, entityId: string, action: string, detail: string, at: string): void {
     this.insert.run({ at, userId: user.id, username: user.username, action, entity, entityId, detail })
+  }
+
+  /** A sign-in lockout, written at once: no session exists, so the entry names the account tried and the address. */
+  lockout(lockout: Lockout, username: string, address: string, at: string): void {
+    const detail = JSON.stringify({ kind: lockout.kind, address, failures: lockout.failures, until: lockout.until })
+    this.insert.run({ at, userId: '', username, action: 'login.lockout', entity: lockout.kind, entityId: lockout.key, detail })
   }
 
   read(user: SessionUser, entity: string, entityId: string, action: string, detail: string, at: string): void {

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto'
+import os from 'node:os'
 import { canonicalJson } from '../shared/api/canonical-json'
 import type { Role } from '../shared/roles'
 import type { Db } from './db/open-database'
@@ -15,22 +16,64 @@ export interface SessionUser {
 const SESSION_HOURS = 12
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
-/** scrypt with a random salt; the stored string carries its parameters so they can be raised later. */
+const encodeHash = (salt: Buffer, hash: Buffer) => `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`
+
+/**
+ * scrypt with a random salt; the stored string carries its parameters so they can be raised later. Synchronous,
+ * for provisioning accounts (the sandbox seed) before the platform serves anyone; requests use verifyPassword.
+ */
 export function hashPassword(password: string): string {
   const salt = crypto.randomBytes(16)
-  const hash = crypto.scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p })
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`
+  return encodeHash(salt, crypto.scryptSync(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }))
 }
 
-export function verifyPassword(password: string, stored: string): boolean {
+/**
+ * Password checks running at once: one core fewer than the machine has, so a burst of sign-ins queues here
+ * instead of taking every core from the event loop that answers everyone else.
+ */
+const HASHES_AT_ONCE = Math.max(1, os.availableParallelism() - 1)
+let hashing = 0
+const waitingToHash: (() => void)[] = []
+
+async function scrypt(password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions): Promise<Buffer> {
+  if (hashing >= HASHES_AT_ONCE) await new Promise<void>((resolve) => waitingToHash.push(resolve))
+  hashing++
+  try {
+    return await new Promise((resolve, reject) => crypto.scrypt(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))))
+  } finally {
+    hashing--
+    waitingToHash.shift()?.()
+  }
+}
+
+/**
+ * Checks a password in libuv's thread pool, never on the event loop: a burst of sign-ins (or guesses) costs
+ * threads, and everyone else's requests are still answered meanwhile.
+ */
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, hash] = stored.split('$')
   if (scheme !== 'scrypt' || !salt || !hash) return false
   const expected = Buffer.from(hash, 'base64')
-  const actual = crypto.scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) })
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) })
   return crypto.timingSafeEqual(actual, expected)
 }
 
+let dummyHash: Promise<string> | null = null
+/**
+ * A hash of a random password with the current parameters: checked when the username is unknown, so an unknown
+ * user costs the same scrypt as a wrong password and the answer's timing does not tell whether an account exists.
+ */
+export function hashForUnknownUser(): Promise<string> {
+  dummyHash ??= (async () => {
+    const salt = crypto.randomBytes(16)
+    return encodeHash(salt, await scrypt(crypto.randomBytes(16).toString('base64'), salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p }))
+  })()
+  return dummyHash
+}
+
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
+/** How a session is known in memory and in the database: never the bearer token itself. */
+export const sessionKey = (token: string) => sha256(token)
 
 export interface UserRow {
   id: string
@@ -58,15 +101,19 @@ export function endSession(db: Db, token: string): void {
   db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(sha256(token))
 }
 
-/** The user behind a bearer token, or null when it is unknown, expired or the account is disabled. */
-export function userForToken(db: Db, token: string, now: Date): SessionUser | null {
+/** The session behind a bearer token, or null when it is unknown, expired or the account is disabled. */
+export function sessionForToken(db: Db, token: string, now: Date): { user: SessionUser; expiresAt: string } | null {
   const row = db
     .prepare(
-      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+      `SELECT u.*, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
        WHERE s.token_hash = ? AND s.expires_at > ? AND u.disabled = 0`
     )
-    .get(sha256(token), now.toISOString()) as UserRow | undefined
-  return row ? toSessionUser(row) : null
+    .get(sha256(token), now.toISOString()) as (UserRow & { expires_at: string }) | undefined
+  return row ? { user: toSessionUser(row), expiresAt: row.expires_at } : null
+}
+
+export function userForToken(db: Db, token: string, now: Date): SessionUser | null {
+  return sessionForToken(db, token, now)?.user ?? null
 }
 
 export function bearerToken(header: string | undefined): string | null {

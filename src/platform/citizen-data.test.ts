@@ -245,7 +245,7 @@ describe('citizen data in every answer, by role (real HTTP)', () => {
   }
 
   beforeAll(async () => {
-    running = await startPlatform({ port: 0, host: '127.0.0.1', dataDir: data.dir, profile: 'sandbox', seed: 'sandbox', validateResponses: true })
+    running = await startPlatform({ port: 0, host: '127.0.0.1', dataDir: data.dir, profile: 'sandbox', seed: 'sandbox', validateResponses: true, logRefused: () => {} })
     base = running.url
     for (const r of ROLES) tokens[r] = await login(base, USER_OF[r])
     tokens.filer = await login(base, FILER)

@@ -16,9 +16,10 @@ describe('reference platform over real HTTP', () => {
   let running: RunningPlatform
   let base: string
   const tokens = {} as Record<Role, string>
+  const refusals: string[] = []
 
   beforeAll(async () => {
-    running = await startPlatform({ port: 0, host: '127.0.0.1', dataDir: data.dir, profile: 'sandbox', seed: 'sandbox', validateResponses: true })
+    running = await startPlatform({ port: 0, host: '127.0.0.1', dataDir: data.dir, profile: 'sandbox', seed: 'sandbox', validateResponses: true, logRefused: (line) => refusals.push(line) })
     base = running.url
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     for (const r of ROLES) tokens[r] = await login(base, USER_OF[r])
@@ -152,6 +153,23 @@ describe('reference platform over real HTTP', () => {
     expect(huge.body.error).toBe('payload_too_large')
     const wrongType = await api('POST', '/api/v1/tickets', 'type=complaint', { 'idempotency-key': key(), 'content-type': 'text/plain' })
     expect(wrongType.status).toBe(415)
+  })
+
+  it('logs each refused request once, every value from the request escaped', async () => {
+    const api = client(base, tokens.agent)
+    const evil = 'x\n[platform] forged line \u001b[31m'
+    refusals.length = 0
+    const bad = await api('POST', '/api/v1/tickets', { ...ticketBody(14), [evil]: 1 }, { 'idempotency-key': key() })
+    expect(bad.body.issues.map((i: { path: string }) => i.path)).toContain(evil)
+    const unknown = await api('GET', `/api/v1/no-such/${encodeURIComponent(evil)}?token=secret`)
+    expect([unknown.status, unknown.body.error]).toEqual([404, 'not_found'])
+    await api('GET', '/api/v1/callers/13900000009x/history')
+    expect(refusals).toHaveLength(3)
+    expect(refusals[0]).toBe(`refused "POST" "/api/v1/tickets" 400 validation fields=${JSON.stringify([evil])}`)
+    expect(refusals[1]).toMatch(/^refused "GET" "\/api\/v1\/no-such\/x%0A%5Bplatform%5D[^"]*" 404 not_found$/)
+    // The route, not the URL: neither a token nor a caller's number reaches the log.
+    expect(refusals[2]).toBe('refused "GET" "/api/v1/callers/:phone/history" 400 validation fields=["phone"]')
+    for (const line of refusals) for (const unwanted of ['\n', '\u001b', 'secret', '13900000009']) expect(line).not.toContain(unwanted)
   })
 
   it('stores SQL and HTML payloads as inert text', async () => {

@@ -7,7 +7,9 @@ import { EventLog } from './events/event-log'
 import { installErrorHandler } from './http/error-handler'
 import type { PlatformContext, Profile } from './http/handler-types'
 import { registerOperations } from './http/register-operations'
-import { registerPushSocket } from './http/push-socket'
+import { PushSessions, registerPushSocket } from './http/push-socket'
+import { sessionForToken } from './auth'
+import { LOGIN_THROTTLE, LoginThrottle, type LoginThrottlePolicies } from './login-throttle'
 import { seedSandbox } from './seed/sandbox-seed'
 import { handlers } from './services'
 import { createSimulatedCarrier, type SmsCarrier } from './services/sms-carrier'
@@ -23,8 +25,12 @@ export interface PlatformOptions {
   /** Replaces the simulated SMS carrier. */
   smsCarrier?: SmsCarrier
   clock?: () => Date
+  /** Sign-in throttling; LOGIN_THROTTLE unless a test needs other numbers. */
+  loginThrottle?: LoginThrottlePolicies
   /** Where unexpected errors go; defaults to stderr. */
   logError?: (err: unknown) => void
+  /** Where the one line per refused request goes; defaults to stderr. */
+  logRefused?: (line: string) => void
 }
 
 export interface Platform {
@@ -61,24 +67,27 @@ export function createPlatform(options: PlatformOptions): Platform {
     throw err
   }
   const logError = options.logError ?? ((err: unknown) => console.error('[platform]', err))
+  const clock = options.clock ?? (() => new Date())
+  const audit = new AuditLog(db)
   const context: PlatformContext = {
     db,
     events: new EventLog(db),
-    audit: new AuditLog(db),
+    audit,
     profile: options.profile,
     sms: options.smsCarrier ?? createSimulatedCarrier(),
-    clock: options.clock ?? (() => new Date())
+    clock,
+    logins: new LoginThrottle(options.loginThrottle ?? LOGIN_THROTTLE, clock, (lockout, username, address) => audit.lockout(lockout, username, address, clock().toISOString())),
+    push: new PushSessions((token) => sessionForToken(db, token, clock())?.expiresAt ?? null, clock)
   }
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true })
-  const sockets = new Set<{ close(code?: number): void }>()
   // JSON and audio only: a text/plain body is a client bug, answered 415 rather than parsed as a string.
   app.removeContentTypeParser('text/plain')
   app.addContentTypeParser([...RECORDING_CONTENT_TYPES], { parseAs: 'buffer', bodyLimit: MAX_RECORDING_BYTES }, (_req, body, done) => done(null, body))
-  installErrorHandler(app, logError)
+  installErrorHandler(app, { error: logError, refused: options.logRefused ?? ((line) => console.warn('[platform]', line)) })
   void app.register(websocket, { options: { maxPayload: 64 * 1024 } })
   void app.register(async (scoped) => {
-    registerPushSocket(scoped, context, sockets)
+    registerPushSocket(scoped, context)
   })
   registerOperations(app, context, handlers, { validateResponses: options.validateResponses ?? false })
   app.get('/health', async () => ({ ok: true, profile: options.profile }))
@@ -99,7 +108,7 @@ export function createPlatform(options: PlatformOptions): Platform {
     async close() {
       if (closed) return
       closed = true
-      for (const s of sockets) s.close(1001)
+      context.push.closeAll(1001)
       context.sms.close()
       await app.close()
       context.audit.flush()

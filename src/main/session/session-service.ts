@@ -42,6 +42,12 @@ export class SessionService {
         await this.audit.record(username, 'session.login_failed', null, null)
         throw new DomainError('unauthenticated', '工号或密码错误', 'Wrong username or password')
       }
+      // Too many failed sign-ins: the platform's own words say how long to wait (or that the account is locked).
+      if (err instanceof PlatformError && err.status === 429) {
+        await this.audit.record(username, 'session.login_throttled', null, null)
+        const body = (err.body ?? {}) as { message_zh?: string; message_en?: string }
+        throw new DomainError('unauthenticated', body.message_zh ?? '登录失败次数过多，请稍后再试', body.message_en ?? 'too many failed sign-ins; try again later')
+      }
       if (err instanceof PlatformError && err.status === 400) {
         throw new DomainError('bad_request', '登录信息格式不正确', 'Malformed login')
       }

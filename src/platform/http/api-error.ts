@@ -32,6 +32,18 @@ export const errors = {
       'only the agent who filed this ticket, a team lead or an administrator may change whether it is confidential'
     ),
   notFound: (what: string, whatEn: string) => error(404, 'not_found', `${what}不存在`, `${whatEn} not found`),
+  /** Too many failed sign-ins for this account or address: wait, then try again. */
+  loginThrottled: (seconds: number) =>
+    error(429, 'login_throttled', `登录失败次数过多，请 ${seconds} 秒后再试`, `too many failed sign-ins; try again in ${seconds} s`, { retryAfterSeconds: seconds }),
+  /** Locked out for a while whatever the password; the lockout is in the audit log. */
+  loginLocked: (seconds: number) =>
+    error(
+      429,
+      'login_locked',
+      `登录失败次数过多，已临时锁定，请 ${Math.ceil(seconds / 60)} 分钟后再试或联系班长`,
+      `too many failed sign-ins: locked for ${Math.ceil(seconds / 60)} min; try later or ask a team lead`,
+      { retryAfterSeconds: seconds }
+    ),
   conflict: (currentVersion: number) =>
     error(409, 'conflict', `数据已被他人修改（当前版本 ${currentVersion}），请刷新后再改`, `stale version; the current version is ${currentVersion}`, { currentVersion }),
   invalidTransition: (status: string, version: number, zh: string, en: string) =>

@@ -15,7 +15,7 @@ import {
 } from '../../shared/api'
 import { bearerToken, binaryDigest, requestHash, sameRequest, userForToken, type SessionUser } from '../auth'
 import { ApiError, errors } from './api-error'
-import type { BinaryAnswer, Handler, Handlers, PlatformContext } from './handler-types'
+import { isAwaiting, type AwaitingHandler, type BinaryAnswer, type Handler, type Handlers, type PlatformContext } from './handler-types'
 import { ticketConfidentiality } from '../services/ticket-records'
 import { sendBinary } from './ranged-binary'
 
@@ -78,7 +78,8 @@ export function registerOperations(app: FastifyInstance, ctx: PlatformContext, h
   const confidentialityOfTicket = ticketConfidentiality(db)
 
   for (const [operationId, op] of Object.entries(operations) as [OperationId, OperationDef][]) {
-    const handler = handlers[operationId] as unknown as Handler<OperationId>
+    const handler = handlers[operationId] as unknown as Handler<OperationId> | AwaitingHandler<OperationId>
+    if (isAwaiting(handler) && requiresIdempotencyKey(op)) throw new Error(`${operationId} awaits outside a transaction, so it cannot store an Idempotency-Key answer`)
     const okStatus = op.status ?? 200
     // Citizen data leaves the platform only as the reader's role may see it: one layer for every operation.
     const maskCitizenData = op.response === BINARY ? null : citizenMasker(op.response)
@@ -102,6 +103,7 @@ export function registerOperations(app: FastifyInstance, ctx: PlatformContext, h
         params,
         query,
         body,
+        clientAddress: req.ip,
         contentType: (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
         now,
         emit: (type: PushEvent['type'], payload: unknown) => pendingEvents.push(ctx.events.append(type, payload as never, now)),
@@ -111,7 +113,11 @@ export function registerOperations(app: FastifyInstance, ctx: PlatformContext, h
       let status: number = okStatus
       let answer: unknown
       let replayed = false
-      if (isMutating(op)) {
+      if (isAwaiting(handler)) {
+        answer = await handler(args)
+        ctx.events.publish(pendingEvents)
+        for (const fn of afterCommit) fn()
+      } else if (isMutating(op)) {
         const parts = [operationId, req.params, req.query, op.body === BINARY ? binaryDigest(body as Buffer) : rawBody]
         const run = db.transaction(() => {
           if (key && user) {

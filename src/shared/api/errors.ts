@@ -19,6 +19,8 @@ import { z } from 'zod'
  * | 415    | unsupported_media_type | body not `application/json` (or audio for recordings) |
  * | 416    | range_not_satisfiable | a recording range outside the file |
  * | 422    | idempotency_key_reused | the key was used before for a different request |
+ * | 429    | login_throttled  | too many failed sign-ins for the account or address; `retryAfterSeconds` (and Retry-After) says when to try |
+ * | 429    | login_locked     | locked out for a while after repeated failures, whatever the password; recorded in the audit log |
  * | 500    | internal         | a bug; the request may be retried with the same key |
  */
 export const ValidationIssueSchema = z.object({
@@ -35,7 +37,8 @@ export const ApiErrorSchema = z.object({
   message_en: z.string(),
   issues: z.array(ValidationIssueSchema).optional(),
   currentVersion: z.number().int().optional(),
-  currentStatus: z.string().optional()
+  currentStatus: z.string().optional(),
+  retryAfterSeconds: z.number().int().optional()
 })
 export type ApiErrorBody = z.infer<typeof ApiErrorSchema>
 
@@ -54,6 +57,8 @@ export type ApiErrorCode =
   | 'unsupported_media_type'
   | 'range_not_satisfiable'
   | 'idempotency_key_reused'
+  | 'login_throttled'
+  | 'login_locked'
   | 'internal'
 
 /** The header that makes a mutating call safe to repeat. */
