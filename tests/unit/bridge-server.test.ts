@@ -3,10 +3,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { parseConfig } from '../../src/main/config/load-config'
 import { createCore, type Core } from '../../src/main/core'
 import { startBridgeServer, type BridgeServer } from '../../src/main/host/bridge-server'
 import { createMemoryLogger } from '../../src/main/logging'
+import { unreachablePlatformConfig, writeStandInBundles } from './support/bridge-host'
 
 /** The browser host's server with a real core (production profile, platform unreachable). */
 let dir: string
@@ -17,21 +17,9 @@ const log = createMemoryLogger()
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-bridge-'))
   const staticDir = path.join(dir, 'static')
-  fs.mkdirSync(path.join(staticDir, 'renderer'), { recursive: true })
-  fs.mkdirSync(path.join(staticDir, 'phone'), { recursive: true })
-  fs.writeFileSync(path.join(staticDir, 'renderer/index.html'), '<!doctype html><title>ui</title>')
-  fs.writeFileSync(path.join(staticDir, 'phone/index.html'), '<!doctype html><title>phone</title>')
+  writeStandInBundles(staticDir)
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'secret')
-  const config = parseConfig(
-    {
-      profile: 'production',
-      dataDir: path.join(dir, 'data'),
-      platform: { url: 'http://127.0.0.1:9/' },
-      sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' }
-    },
-    path.join(dir, 'config.json')
-  )
-  core = await createCore(config, { kind: 'test', version: '0.0.0-test', log })
+  core = await createCore(unreachablePlatformConfig(dir), { kind: 'test', version: '0.0.0-test', log })
   server = await startBridgeServer({ core, staticDir, resourcesDir: path.join(dir, 'none'), port: 0, log })
 })
 afterAll(async () => {

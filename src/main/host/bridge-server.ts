@@ -1,7 +1,9 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import type { AddressInfo, Socket } from 'node:net'
+import { pipeline } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { InvokeMessageSchema, type Caller, type DeskEvent } from '../../shared/ipc/contract'
 import { CONTENT_SECURITY_POLICY } from '../../shared/security'
@@ -24,7 +26,12 @@ const ALLOWED_PREFIXES: Record<Caller, string[]> = {
   phone: ['phone/', 'assets/', 'resources/']
 }
 
+/** Far above any contract call (a ticket with its notes); a larger frame is closed with 1009. */
 const MAX_MESSAGE_BYTES = 1024 * 1024
+/** A window makes a few calls a second; a flood beyond this is a broken or hostile page, closed with 1008. */
+const MAX_MESSAGES_PER_SECOND = 500
+
+function ignoreSocketError(): void {}
 
 /**
  * The browser host's loopback server: serves the same UI and phone-host bundles
@@ -65,11 +72,23 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; r
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store'
     })
-    fs.createReadStream(file).pipe(res)
+    // The file can vanish between the check and the read (a rebuild): end that response, not the host.
+    pipeline(fs.createReadStream(file), res, (err) => {
+      if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.warn('host: static file read failed', { file: path.basename(file), code: err.code })
+    })
+  })
+  // A malformed request or a reset socket ends that connection only (Node answers 400 where it still can).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code !== 'ECONNRESET') log.warn('host: bad http request refused', { code: err.code })
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    else socket.destroy()
   })
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req, socket: Socket, head) => {
+    // Node drops its own error listener before 'upgrade': without one, a client that resets while
+    // being answered would throw in the host. ws adds its own once it takes the socket over.
+    socket.on('error', ignoreSocketError)
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const [, token = '', tail] = url.pathname.split('/')
     const kind = tokens.get(token)
@@ -79,7 +98,7 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; r
     const originOk = !origin || origin === `http://127.0.0.1:${port}`
     if (!kind || tail !== 'bridge' || !originOk) {
       log.warn('host: bridge connection refused', { hasToken: Boolean(kind), origin })
-      socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => accept(kind, ws))
@@ -89,9 +108,24 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; r
     const entry = { kind, ws }
     sockets.add(entry)
     ws.on('close', () => sockets.delete(entry))
-    ws.on('message', (data) => {
+    // A frame ws cannot accept (invalid UTF-8, over maxPayload, a bad opcode, an unmasked frame) arrives
+    // here after ws has closed the connection with the matching code (1007, 1009, 1002).
+    ws.on('error', (err: Error & { code?: string }) => log.warn('host: bridge frame refused; connection closed', { kind, code: err.code ?? err.message }))
+    let windowStart = 0
+    let inWindow = 0
+    ws.on('message', (data, isBinary) => {
+      const now = Date.now()
+      if (now - windowStart >= 1000) [windowStart, inWindow] = [now, 0]
+      if (++inWindow > MAX_MESSAGES_PER_SECOND) {
+        if (inWindow === MAX_MESSAGES_PER_SECOND + 1) {
+          log.warn('host: bridge message rate exceeded; connection closed', { kind, limit: MAX_MESSAGES_PER_SECOND })
+          ws.close(1008, 'message rate exceeded')
+        }
+        return
+      }
       let message: unknown
       try {
+        if (isBinary) throw new Error('binary frame')
         message = JSON.parse(data.toString())
       } catch {
         log.warn('host: malformed bridge message', { kind })
@@ -105,9 +139,12 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; r
         return
       }
       const { id, service, method, args } = parsed.data
-      void core.dispatcher.handle(kind, service, method, args).then((result) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }))
-      })
+      core.dispatcher
+        .handle(kind, service, method, args)
+        .then((result) => {
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'result', id, result }))
+        })
+        .catch((err: Error) => log.error('host: bridge reply failed', { kind, method: `${service}.${method}`, error: err.stack ?? String(err) }))
     })
   }
 
@@ -120,6 +157,7 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; r
     server.once('error', reject)
     server.listen(opts.port, '127.0.0.1', () => resolve())
   })
+  server.on('error', (err) => log.error('host: http server error', { error: err.message }))
   const port = (server.address() as AddressInfo).port
   const base = `http://127.0.0.1:${port}`
   return {
