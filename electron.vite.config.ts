@@ -39,6 +39,8 @@ export default defineConfig({
     plugins: [vue()],
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // The browser host serves each window exactly the files its entry pulls in, read from this manifest.
+      manifest: true,
       rollupOptions: {
         input: { renderer: resolve(__dirname, 'src/renderer/index.html'), phone: resolve(__dirname, 'src/phone/index.html') }
       }

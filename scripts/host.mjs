@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const args = process.argv.slice(2)
 const rebuild = args.includes('--build')
 const hostArgs = args.filter((a) => a !== '--build')
-if (rebuild || !fs.existsSync(path.join(root, 'out/main/host.js')) || !fs.existsSync(path.join(root, 'out/renderer/renderer/index.html'))) {
+if (rebuild || !fs.existsSync(path.join(root, 'out/main/host.js')) || !fs.existsSync(path.join(root, 'out/renderer/.vite/manifest.json'))) {
   const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }

@@ -1,32 +1,11 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { createCore, type Core } from '../../src/main/core'
-import { startBridgeServer, type BridgeServer } from '../../src/main/host/bridge-server'
 import { createMemoryLogger } from '../../src/main/logging'
-import { unreachablePlatformConfig, writeStandInBundles } from './support/bridge-host'
+import { useStandInHost } from './support/use-stand-in-host'
 
 /** The browser host's server with a real core (production profile, platform unreachable). */
-let dir: string
-let core: Core
-let server: BridgeServer
 const log = createMemoryLogger()
-
-beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-bridge-'))
-  const staticDir = path.join(dir, 'static')
-  writeStandInBundles(staticDir)
-  fs.writeFileSync(path.join(dir, 'secret.txt'), 'secret')
-  core = await createCore(unreachablePlatformConfig(dir), { kind: 'test', version: '0.0.0-test', log })
-  server = await startBridgeServer({ core, staticDir, resourcesDir: path.join(dir, 'none'), port: 0, log })
-})
-afterAll(async () => {
-  await server.close()
-  await core.stop()
-  fs.rmSync(dir, { recursive: true, force: true })
-})
+const host = useStandInHost(log)
 
 function connect(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
@@ -51,28 +30,28 @@ const bridgeUrl = (pageUrl: string) => pageUrl.replace('http://', 'ws://').repla
 
 describe('browser host bridge server', () => {
   it('serves the pages with the token and a strict CSP', async () => {
-    const res = await fetch(server.uiUrl)
+    const res = await fetch(host.server.uiUrl)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/)
     expect(res.headers.get('content-security-policy')).not.toMatch(/unsafe-inline|unsafe-eval/)
   })
 
   it('refuses every request without a valid token, and path escapes', async () => {
-    const origin = new URL(server.uiUrl).origin
-    const uiToken = new URL(server.uiUrl).pathname.split('/')[1]
+    const origin = new URL(host.server.uiUrl).origin
+    const uiToken = new URL(host.server.uiUrl).pathname.split('/')[1]
     for (const p of ['/', '/renderer/index.html', '/bogus/renderer/index.html', `/${uiToken}/phone/index.html`, `/${uiToken}/renderer/../../secret.txt`, `/${uiToken}/renderer/%2e%2e/%2e%2e/secret.txt`]) {
       const res = await fetch(origin + p)
       expect([403, 404], p).toContain(res.status)
-      expect(await res.text()).not.toContain('secret')
+      expect(await res.text()).not.toContain('SECRET-OUTSIDE')
     }
   })
 
   it('refuses bridge connections without a token or from a foreign origin', async () => {
-    const origin = new URL(server.uiUrl).origin.replace('http', 'ws')
+    const origin = new URL(host.server.uiUrl).origin.replace('http', 'ws')
     await expect(connect(`${origin}/nope/bridge`)).rejects.toThrow()
     await expect(
       new Promise((resolve, reject) => {
-        const ws = new WebSocket(bridgeUrl(server.uiUrl), { origin: 'http://evil.example' })
+        const ws = new WebSocket(bridgeUrl(host.server.uiUrl), { origin: 'http://evil.example' })
         ws.once('open', resolve)
         ws.once('error', reject)
       })
@@ -80,8 +59,8 @@ describe('browser host bridge server', () => {
   })
 
   it('answers contract calls, gives each token only its window’s methods, and survives garbage', async () => {
-    const ui = await connect(bridgeUrl(server.uiUrl))
-    const phone = await connect(bridgeUrl(server.phoneUrl))
+    const ui = await connect(bridgeUrl(host.server.uiUrl))
+    const phone = await connect(bridgeUrl(host.server.phoneUrl))
     const snap = await call(ui, { id: 1, service: 'system', method: 'snapshot', args: {} })
     expect(snap).toMatchObject({ type: 'result', id: 1, result: { ok: true, value: { state: { app: { profile: 'production' } } } } })
     expect(await call(ui, { id: 2, service: 'phoneHost', method: 'heartbeat', args: { at: 1 } })).toMatchObject({ result: { ok: false, error: { code: 'wrong_caller' } } })
@@ -93,21 +72,21 @@ describe('browser host bridge server', () => {
     expect(await call(ui, { id: 5, service: 'session', method: 'login', args: { username: 'agent01', password: 'x' } })).toMatchObject({
       result: { ok: false, error: { code: 'unavailable' } }
     })
-    expect(server.connections()).toEqual({ ui: 1, phone: 1 })
+    expect(host.server.connections()).toEqual({ ui: 1, phone: 1 })
     ui.close()
     phone.close()
   })
 
   it('pushes state changes with consecutive revisions to connected windows', async () => {
-    const ui = await connect(bridgeUrl(server.uiUrl))
+    const ui = await connect(bridgeUrl(host.server.uiUrl))
     const events: { revision: number; topic: string }[] = []
     ui.on('message', (d) => {
       const msg = JSON.parse(String(d)) as { type: string; event?: { kind: string; revision: number; topic: string } }
       if (msg.type === 'event' && msg.event?.kind === 'state') events.push(msg.event)
     })
-    const phone = await connect(bridgeUrl(server.phoneUrl))
+    const phone = await connect(bridgeUrl(host.server.phoneUrl))
     await call(phone, { id: 1, service: 'phoneHost', method: 'hello', args: { userAgent: 'test', bundle: 't' } })
-    core.notify('info', '测试提示')
+    host.core.notify('info', '测试提示')
     await new Promise((r) => setTimeout(r, 100))
     expect(events.map((e) => e.topic)).toEqual(['phoneHost', 'notices'])
     expect(events[1]!.revision).toBe(events[0]!.revision + 1)

@@ -9,7 +9,7 @@ import { InvokeMessageSchema, type Caller, type DeskEvent } from '../../shared/i
 import { CONTENT_SECURITY_POLICY } from '../../shared/security'
 import type { Logger } from '../logging'
 import type { Core } from '../core'
-import { contentType, resolveInside } from './static-files'
+import { bundleFiles, contentType, decodeRequestPath } from './static-files'
 
 export interface BridgeServer {
   port: number
@@ -18,12 +18,6 @@ export interface BridgeServer {
   /** Open bridge connections by window kind (tests read this). */
   connections(): Record<Caller, number>
   close(): Promise<void>
-}
-
-/** Which bundle folders a window kind may load. Assets are shared by both bundles. */
-const ALLOWED_PREFIXES: Record<Caller, string[]> = {
-  ui: ['renderer/', 'assets/', 'resources/'],
-  phone: ['phone/', 'assets/', 'resources/']
 }
 
 /** Far above any contract call (a ticket with its notes); a larger frame is closed with 1009. */
@@ -38,12 +32,12 @@ function ignoreSocketError(): void {}
  * Electron loads and carries the same IPC contract over a WebSocket. Each window
  * kind has its own random token, which is the first segment of every URL; a
  * request or connection without a known token is refused, and the token also
- * decides which window kind (and therefore which methods) a connection gets.
+ * decides which window kind a connection is: which methods it may call and
+ * which bundle's files it may load (exactly those its page imports).
  */
-export async function startBridgeServer(opts: { core: Core; staticDir: string; resourcesDir: string; port: number; log: Logger }): Promise<BridgeServer> {
+export async function startBridgeServer(opts: { core: Core; staticDir: string; port: number; log: Logger }): Promise<BridgeServer> {
   const { core, log } = opts
-  const staticDir = fs.realpathSync(opts.staticDir)
-  const resourcesDir = fs.existsSync(opts.resourcesDir) ? fs.realpathSync(opts.resourcesDir) : null
+  const files = bundleFiles(opts.staticDir)
   const tokens = new Map<string, Caller>([
     [crypto.randomBytes(24).toString('base64url'), 'ui'],
     [crypto.randomBytes(24).toString('base64url'), 'phone']
@@ -52,17 +46,19 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; r
   const sockets = new Set<{ kind: Caller; ws: WebSocket }>()
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const [, token = '', ...rest] = url.pathname.split('/')
+    // The path as the client sent it: decoded once, below, and never normalised by anyone else first.
+    const rawPath = (req.url ?? '/').split(/[?#]/, 1)[0]!
+    const [, token = '', ...rest] = rawPath.split('/')
     const kind = tokens.get(token)
-    const sub = rest.join('/')
-    if (!kind || req.method !== 'GET' || !ALLOWED_PREFIXES[kind].some((p) => sub.startsWith(p))) {
+    if (!kind || req.method !== 'GET') {
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('403 禁止访问 (forbidden)')
       return
     }
-    const file = sub.startsWith('resources/') && resourcesDir ? resolveInside(resourcesDir, sub.slice('resources/'.length)) : resolveInside(staticDir, sub)
+    const sub = decodeRequestPath(rest.join('/'))
+    const file = sub === null ? undefined : files[kind].get(sub)
     if (!file) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('404')
+      log.warn('host: static request refused', { kind, path: rest.join('/').slice(0, 200), reason: sub === null ? 'not a plain path' : 'not in this window’s bundle' })
+      res.writeHead(sub === null ? 403 : 404, { 'content-type': 'text/plain; charset=utf-8' }).end(sub === null ? '403 禁止访问 (forbidden)' : '404')
       return
     }
     res.writeHead(200, {

@@ -69,14 +69,14 @@ async function main(): Promise<void> {
 
   const root = projectRoot()
   const staticDir = fs.existsSync(path.join(__dirname, '../renderer/renderer/index.html')) ? path.join(__dirname, '../renderer') : path.join(root, 'out/renderer')
-  if (!fs.existsSync(path.join(staticDir, 'renderer/index.html'))) {
+  if (!fs.existsSync(path.join(staticDir, 'renderer/index.html')) || !fs.existsSync(path.join(staticDir, '.vite/manifest.json'))) {
     console.error(`找不到界面包 (UI bundle not found) in ${staticDir}: run \`npm run build\` first`)
     process.exit(2)
   }
   const log = createFileLogger(path.join(config.dataDir, 'logs', 'host.jsonl'))
   const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }
   const core = await createCore(config, { kind: 'browser-host', version: pkg.version, log })
-  const server = await startBridgeServer({ core, staticDir, resourcesDir: path.join(root, 'resources'), port, log })
+  const server = await startBridgeServer({ core, staticDir, port, log })
 
   const chromiumPath = findChromium()
   let phone: Awaited<ReturnType<typeof launchPhonePage>> | null = null
