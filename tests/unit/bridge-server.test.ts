@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
+import { appWindowArgs } from '../../src/main/host/chromium'
+import { LAUNCH_TTL_MS } from '../../src/main/host/window-sessions'
 import { createMemoryLogger } from '../../src/main/logging'
 import { useStandInHost } from './support/use-stand-in-host'
 
 /** The browser host's server with a real core (production profile, platform unreachable). */
 const log = createMemoryLogger()
-const host = useStandInHost(log)
+/** The server's clock, moved by the test that lets a launch URL expire. */
+let clock = Date.now()
+const host = useStandInHost(log, () => clock)
 
-function connect(url: string): Promise<WebSocket> {
+function connect(url: string, options: WebSocket.ClientOptions = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url)
+    const ws = new WebSocket(url, options)
     ws.once('open', () => resolve(ws))
     ws.once('error', reject)
   })
@@ -49,13 +53,63 @@ describe('browser host bridge server', () => {
   it('refuses bridge connections without a token or from a foreign origin', async () => {
     const origin = new URL(host.server.uiUrl).origin.replace('http', 'ws')
     await expect(connect(`${origin}/nope/bridge`)).rejects.toThrow()
-    await expect(
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(bridgeUrl(host.server.uiUrl), { origin: 'http://evil.example' })
-        ws.once('open', resolve)
-        ws.once('error', reject)
-      })
-    ).rejects.toThrow()
+    await expect(connect(bridgeUrl(host.server.uiUrl), { origin: 'http://evil.example' })).rejects.toThrow()
+    await expect(connect(bridgeUrl(host.server.uiUrl), { origin: 'http://localhost:' + host.server.port })).rejects.toThrow()
+    const own = await connect(bridgeUrl(host.server.uiUrl), { origin: new URL(host.server.uiUrl).origin })
+    own.close()
+  })
+
+  it('exchanges a launch URL, once, for an HttpOnly SameSite=Strict session cookie scoped to the window’s path', async () => {
+    const launchUrl = host.server.launchUrl('ui')
+    const { origin } = new URL(host.server.uiUrl)
+    expect(launchUrl).toMatch(new RegExp(`^${origin}/launch/[A-Za-z0-9_-]{32}$`))
+    for (const token of [host.server.uiUrl, host.server.phoneUrl].map((u) => new URL(u).pathname.split('/')[1]!)) expect(launchUrl).not.toContain(token)
+
+    const first = await fetch(launchUrl, { redirect: 'manual' })
+    expect(first.status).toBe(303)
+    expect(first.headers.get('location')).toBe('/ui/renderer/index.html')
+    const setCookie = first.headers.get('set-cookie')!
+    expect(setCookie).toMatch(/^desk-session=[A-Za-z0-9_-]{32}; Path=\/ui\/; HttpOnly; SameSite=Strict$/)
+    const cookie = setCookie.split(';')[0]!
+
+    // Used once: the same URL is worthless now, even to the browser that used it.
+    const second = await fetch(launchUrl, { redirect: 'manual' })
+    expect(second.status).toBe(403)
+    expect(second.headers.get('set-cookie')).toBeNull()
+
+    // The cookie opens the UI window's path, and nothing else.
+    expect((await fetch(`${origin}/ui/renderer/index.html`, { headers: { cookie } })).status).toBe(200)
+    expect((await fetch(`${origin}/ui/renderer/index.html`)).status).toBe(403)
+    expect((await fetch(`${origin}/ui/renderer/index.html`, { headers: { cookie: 'desk-session=forged' } })).status).toBe(403)
+    expect((await fetch(`${origin}/phone/phone/index.html`, { headers: { cookie } })).status).toBe(403)
+
+    // On the bridge, the cookie counts only with the host's own Origin: a browser sends cookies for any page.
+    const bridge = `${origin.replace('http', 'ws')}/ui/bridge`
+    const ui = await connect(bridge, { headers: { cookie }, origin })
+    expect(await call(ui, { id: 1, service: 'system', method: 'snapshot', args: {} })).toMatchObject({ type: 'result', result: { ok: true } })
+    ui.close()
+    await expect(connect(bridge, { headers: { cookie }, origin: 'http://evil.example' })).rejects.toThrow()
+    await expect(connect(bridge, { headers: { cookie } })).rejects.toThrow()
+    await expect(connect(bridge, { origin })).rejects.toThrow()
+  })
+
+  it('refuses a launch URL opened after its minute, and one never issued', async () => {
+    const launchUrl = host.server.launchUrl('ui')
+    clock += LAUNCH_TTL_MS
+    try {
+      expect((await fetch(launchUrl, { redirect: 'manual' })).status).toBe(403)
+    } finally {
+      clock -= LAUNCH_TTL_MS
+    }
+    expect((await fetch(launchUrl.replace(/launch\/.*/, 'launch/' + 'A'.repeat(32)), { redirect: 'manual' })).status).toBe(403)
+    expect(log.entries.filter((e) => e.message.startsWith('host: launch URL refused')).length).toBeGreaterThanOrEqual(2)
+  })
+
+  it('puts a launch URL, never a token, on the app window’s command line', () => {
+    const launchUrl = host.server.launchUrl('ui')
+    const argv = appWindowArgs({ profileDir: '/tmp/profile', launchUrl })
+    expect(argv).toContain(`--app=${launchUrl}`)
+    for (const token of [host.server.uiUrl, host.server.phoneUrl].map((u) => new URL(u).pathname.split('/')[1]!)) expect(argv.join(' ')).not.toContain(token)
   })
 
   it('answers contract calls, gives each token only its window’s methods, and survives garbage', async () => {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
@@ -9,12 +8,16 @@ import { InvokeMessageSchema, type Caller, type DeskEvent } from '../../shared/i
 import { CONTENT_SECURITY_POLICY } from '../../shared/security'
 import type { Logger } from '../logging'
 import type { Core } from '../core'
-import { bundleFiles, contentType, decodeRequestPath } from './static-files'
+import { bundleFiles, contentType, decodeRequestPath, ENTRY } from './static-files'
+import { createWindowSessions } from './window-sessions'
 
 export interface BridgeServer {
   port: number
+  /** The windows' pages with their path tokens (for stdout and the phone page's debugging pipe, never a command line). */
   uiUrl: string
   phoneUrl: string
+  /** A fresh one-time launch URL for a window opened from a command line (see window-sessions.ts). */
+  launchUrl(kind: Caller): string
   /** Open bridge connections by window kind (tests read this). */
   connections(): Record<Caller, number>
   close(): Promise<void>
@@ -29,27 +32,24 @@ function ignoreSocketError(): void {}
 
 /**
  * The browser host's loopback server: serves the same UI and phone-host bundles
- * Electron loads and carries the same IPC contract over a WebSocket. Each window
- * kind has its own random token, which is the first segment of every URL; a
- * request or connection without a known token is refused, and the token also
- * decides which window kind a connection is: which methods it may call and
- * which bundle's files it may load (exactly those its page imports).
+ * Electron loads and carries the same IPC contract over a WebSocket. The first
+ * segment of every URL names the window (a secret token, or the window's path
+ * with its session cookie: window-sessions.ts); a request or connection without
+ * one is refused, and the window kind decides which methods a connection may
+ * call and which bundle's files it may load (exactly those its page imports).
  */
-export async function startBridgeServer(opts: { core: Core; staticDir: string; port: number; log: Logger }): Promise<BridgeServer> {
+export async function startBridgeServer(opts: { core: Core; staticDir: string; port: number; log: Logger; now?: () => number }): Promise<BridgeServer> {
   const { core, log } = opts
   const files = bundleFiles(opts.staticDir)
-  const tokens = new Map<string, Caller>([
-    [crypto.randomBytes(24).toString('base64url'), 'ui'],
-    [crypto.randomBytes(24).toString('base64url'), 'phone']
-  ])
-  const tokenOf = (kind: Caller) => [...tokens].find(([, k]) => k === kind)![0]
+  const windows = createWindowSessions(opts.now)
   const sockets = new Set<{ kind: Caller; ws: WebSocket }>()
 
   const server = http.createServer((req, res) => {
     // The path as the client sent it: decoded once, below, and never normalised by anyone else first.
     const rawPath = (req.url ?? '/').split(/[?#]/, 1)[0]!
-    const [, token = '', ...rest] = rawPath.split('/')
-    const kind = tokens.get(token)
+    const [, first = '', ...rest] = rawPath.split('/')
+    if (first === 'launch' && rest.length === 1 && req.method === 'GET') return launch(rest[0]!, res)
+    const kind = windows.authenticate(first, req.headers.cookie)?.kind
     if (!kind || req.method !== 'GET') {
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('403 禁止访问 (forbidden)')
       return
@@ -73,6 +73,17 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; p
       if (err && err.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.warn('host: static file read failed', { file: path.basename(file), code: err.code })
     })
   })
+  /** Exchanges a launch nonce, once, for the window's session cookie and sends the browser on to the page. */
+  function launch(nonce: string, res: http.ServerResponse): void {
+    const session = windows.redeem(nonce)
+    if (!session) {
+      log.warn('host: launch URL refused (unknown, used or expired)')
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('403 启动链接无效、已使用或已过期 (launch link unknown, used or expired)')
+      return
+    }
+    log.info('host: window launched', { kind: session.kind })
+    res.writeHead(303, { location: `/${session.kind}/${ENTRY[session.kind]}`, 'set-cookie': session.setCookie, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }).end()
+  }
   // A malformed request or a reset socket ends that connection only (Node answers 400 where it still can).
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (err.code !== 'ECONNRESET') log.warn('host: bad http request refused', { code: err.code })
@@ -80,24 +91,27 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; p
     else socket.destroy()
   })
 
+  /** The host's own origin, known once it listens (nothing is served before). */
+  let base = ''
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })
   server.on('upgrade', (req, socket: Socket, head) => {
     // Node drops its own error listener before 'upgrade': without one, a client that resets while
     // being answered would throw in the host. ws adds its own once it takes the socket over.
     socket.on('error', ignoreSocketError)
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-    const [, token = '', tail] = url.pathname.split('/')
-    const kind = tokens.get(token)
+    const [, first = '', ...rest] = (req.url ?? '/').split(/[?#]/, 1)[0]!.split('/')
+    const credential = windows.authenticate(first, req.headers.cookie)
     const origin = req.headers.origin
-    const port = (server.address() as AddressInfo).port
-    // The token is the guard; the Origin check also stops another local page that somehow learned it.
-    const originOk = !origin || origin === `http://127.0.0.1:${port}`
-    if (!kind || tail !== 'bridge' || !originOk) {
-      log.warn('host: bridge connection refused', { hasToken: Boolean(kind), origin })
+    // Only the host's own pages may open the bridge. A browser always sends Origin, and it sends the
+    // session cookie on its own, even for another site's page: a cookie without our Origin is refused.
+    // A client that names the token (the tests, a developer's tool) shows it knows the secret; if it
+    // sends an Origin, that must be ours too.
+    const originOk = origin === base || (origin === undefined && credential?.by === 'token')
+    if (!credential || rest.join('/') !== 'bridge' || !originOk) {
+      log.warn('host: bridge connection refused', { credential: credential?.by ?? 'none', origin: origin?.slice(0, 200) ?? 'none' })
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(kind, ws))
+    wss.handleUpgrade(req, socket, head, (ws) => accept(credential.kind, ws))
   })
 
   function accept(kind: Caller, ws: WebSocket): void {
@@ -155,11 +169,12 @@ export async function startBridgeServer(opts: { core: Core; staticDir: string; p
   })
   server.on('error', (err) => log.error('host: http server error', { error: err.message }))
   const port = (server.address() as AddressInfo).port
-  const base = `http://127.0.0.1:${port}`
+  base = `http://127.0.0.1:${port}`
   return {
     port,
-    uiUrl: `${base}/${tokenOf('ui')}/renderer/index.html`,
-    phoneUrl: `${base}/${tokenOf('phone')}/phone/index.html`,
+    uiUrl: `${base}/${windows.tokenOf('ui')}/${ENTRY.ui}`,
+    phoneUrl: `${base}/${windows.tokenOf('phone')}/${ENTRY.phone}`,
+    launchUrl: (kind) => base + windows.issueLaunch(kind),
     connections: () => {
       const counts: Record<Caller, number> = { ui: 0, phone: 0 }
       for (const s of sockets) counts[s.kind] += 1

@@ -22,3 +22,12 @@ export function findChromium(): string | null {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']
   return candidates.find((p): p is string => Boolean(p && fs.existsSync(p))) ?? null
 }
+
+/**
+ * The command line of the workbench's Chromium app window. Any local user can read
+ * it in /proc, so the URL must be a one-time launch URL (BridgeServer.launchUrl),
+ * never a page URL with its token.
+ */
+export function appWindowArgs(opts: { profileDir: string; launchUrl: string; extraArgs?: string[] }): string[] {
+  return [`--user-data-dir=${opts.profileDir}`, '--no-first-run', '--disable-background-networking', '--disable-sync', ...(opts.extraArgs ?? []), `--app=${opts.launchUrl}`]
+}

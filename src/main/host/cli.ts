@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from '../config/load-config'
 import { createCore } from '../core'
 import { createFileLogger } from '../logging'
 import { startBridgeServer } from './bridge-server'
-import { findChromium } from './chromium'
+import { appWindowArgs, findChromium } from './chromium'
 import { launchPhonePage } from './phone-page'
 
 /**
@@ -28,6 +28,8 @@ function projectRoot(): string {
   }
   return process.cwd()
 }
+
+const flagsFromEnv = (name: string) => (process.env[name] ?? '').split(/\s+/).filter(Boolean)
 
 async function main(): Promise<void> {
   let args
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     } else {
       // DESK_PHONE_CHROMIUM_ARGS: extra flags for the phone host's Chromium, e.g. a test SIP server's
       // --ignore-certificate-errors-spki-list (the browser host is for development and tests).
-      const extraArgs = (process.env.DESK_PHONE_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)
+      const extraArgs = flagsFromEnv('DESK_PHONE_CHROMIUM_ARGS')
       phone = await launchPhonePage({ url: server.phoneUrl, executablePath: chromiumPath, fakeMedia: config.profile === 'sandbox', log, extraArgs })
       core.supervisor.attach(phone)
     }
@@ -109,8 +111,9 @@ async function main(): Promise<void> {
   console.log(`HOST_URL=${server.uiUrl}`)
   if (args.open && chromiumPath) {
     const { spawn } = await import('node:child_process')
-    const profile = path.join(config.dataDir, 'chromium-profile')
-    spawn(chromiumPath, [`--user-data-dir=${profile}`, '--no-first-run', '--disable-background-networking', '--disable-sync', `--app=${server.uiUrl}`], { stdio: 'ignore', detached: true }).unref()
+    // DESK_OPEN_CHROMIUM_ARGS: extra flags for the workbench window (the tests run it headless).
+    const argv = appWindowArgs({ profileDir: path.join(config.dataDir, 'chromium-profile'), launchUrl: server.launchUrl('ui'), extraArgs: flagsFromEnv('DESK_OPEN_CHROMIUM_ARGS') })
+    spawn(chromiumPath, argv, { stdio: 'ignore', detached: true }).unref()
   }
 }
 

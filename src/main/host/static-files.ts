@@ -24,7 +24,7 @@ export function contentType(file: string): string {
 }
 
 /** The page each window kind opens, as Vite's manifest names its entry. */
-const ENTRY: Record<Caller, string> = { ui: 'renderer/index.html', phone: 'phone/index.html' }
+export const ENTRY: Record<Caller, string> = { ui: 'renderer/index.html', phone: 'phone/index.html' }
 
 /** Vite's build manifest (out/renderer/.vite/manifest.json): what each entry and chunk pulls in. */
 type Manifest = Record<string, { file: string; imports?: string[]; dynamicImports?: string[]; css?: string[]; assets?: string[] }>

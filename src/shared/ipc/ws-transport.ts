@@ -102,7 +102,7 @@ export function createWsTransport(
   }
 }
 
-/** In the browser host, the token is the first path segment of the page's URL. */
+/** In the browser host, the first path segment of the page's URL names the window (its token, or its path with a session cookie). */
 export function bridgeUrlFromLocation(location: { protocol: string; host: string; pathname: string }): string {
   const token = location.pathname.split('/')[1] ?? ''
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/${token}/bridge`

@@ -16,10 +16,11 @@ export interface RunningHost {
 }
 
 /** Starts the real browser host (the built bundle) and waits for its HOST_URL line. */
-export async function startHost(opts: { dataDir?: string; args?: string[]; timeoutMs?: number } = {}): Promise<RunningHost> {
+export async function startHost(opts: { dataDir?: string; args?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<RunningHost> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'desk-e2e-'))
   const proc = spawn(process.execPath, [path.join(ROOT, 'out/main/host.js'), '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
     cwd: ROOT,
+    env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   const output: string[] = []

@@ -58,11 +58,11 @@ function unreachablePlatformConfig(dir: string) {
 }
 
 /** The host's server with a real core over the stand-in bundles, in this process, files under `dir`. */
-export async function startStandInHost(dir: string, log: Logger): Promise<{ core: Core; server: BridgeServer; close(): Promise<void> }> {
+export async function startStandInHost(dir: string, log: Logger, now?: () => number): Promise<{ core: Core; server: BridgeServer; close(): Promise<void> }> {
   const staticDir = path.join(dir, 'static')
   writeStandInBundles(staticDir)
   const core = await createCore(unreachablePlatformConfig(dir), { kind: 'test', version: '0.0.0-test', log })
-  const server = await startBridgeServer({ core, staticDir, port: 0, log })
+  const server = await startBridgeServer({ core, staticDir, port: 0, log, now })
   return {
     core,
     server,
