@@ -22,6 +22,8 @@ import { SessionService } from './session/session-service'
 import { IdleLock } from './session/idle-lock'
 import { StateHub } from './state/state-hub'
 import { SyncWorker } from './sync/sync-worker'
+import { DerivedChanges } from './sync/derived-changes'
+import { OneAtATime } from './sync/one-at-a-time'
 import { AuditLog } from './audit'
 import { FieldCipher } from './crypto/field-cipher'
 import { fileSecretWrapper, loadDataKey, type SecretWrapper } from './crypto/key-store'
@@ -64,7 +66,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     session: { user: null, since: null },
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
-    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
+    sync: { pending: 0, rejected: 0, conflict: 0, derived: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(now),
     training: { active: null, callee: null, scored: 0 },
     recording: { enabled: config.recording.enabled, active: [] },
@@ -126,21 +128,31 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   })
 
   // Changes for the platform go through the outbox; the sync worker drains it in order.
-  const refreshSync = async (synced: boolean) => {
-    // Called fire-and-forget from the sync worker and the outbox: a failure (the database closing
+  // Recounted one at a time, so an older count never lands after a newer one.
+  let syncedSinceCount = false
+  const recount = new OneAtATime(async () => {
+    // Asked fire-and-forget from the sync worker and the outbox: a failure (the database closing
     // at shutdown) is logged here, never left as an unhandled rejection that kills main.
-    let counts: Awaited<ReturnType<typeof db.call<'outbox.counts'>>>
+    const synced = syncedSinceCount
+    syncedSinceCount = false
+    let counts: Awaited<ReturnType<typeof db.call<'sync.counts'>>>
     try {
-      counts = await db.call('outbox.counts', undefined as never)
+      counts = await db.call('sync.counts', undefined as never)
     } catch (err) {
       log.warn('sync counts not refreshed', { error: (err as Error).message })
       return
     }
     const prev = hub.get('sync')
     const lastSyncedAt = synced ? Date.now() : prev.lastSyncedAt
-    if (prev.pending !== counts.pending || prev.rejected !== counts.rejected || prev.conflict !== counts.conflict || lastSyncedAt !== prev.lastSyncedAt)
+    if (prev.pending !== counts.pending || prev.rejected !== counts.rejected || prev.conflict !== counts.conflict || prev.derived !== counts.derived || lastSyncedAt !== prev.lastSyncedAt)
       hub.set('sync', { ...prev, ...counts, lastSyncedAt })
+  })
+  const refreshSync = (synced: boolean): Promise<void> => {
+    syncedSinceCount ||= synced
+    return recount.request()
   }
+  // What follows an acknowledgement (a receipt SMS, a ticket's announcement) is swept after each one.
+  const derived = new DerivedChanges(log, () => void refreshSync(false))
   let lastOutcome: string | null = null
   // A recording's audio is not in its outbox row: its own sender reads the sealed file and uploads the bytes.
   const uploadRecording = createRecordingUploader({ db, cipher, gateway, token: () => session.bearer(), dir: recordingsDir(config.dataDir), hotline: config.sip?.callerId })
@@ -161,7 +173,10 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
         if (kind === 'retry') connectivity.report(reason ?? 'offline', reason === 'degraded' ? '平台暂时无法处理，稍后重试 (platform busy, retrying)' : '同步失败：无法连接平台 (sync: platform unreachable)')
         else connectivity.report('online', '同步正常 (syncing)')
       },
-      changed: () => void refreshSync(lastOutcome === 'ok')
+      changed: () => {
+        void refreshSync(lastOutcome === 'ok')
+        if (lastOutcome === 'ok') derived.kick()
+      }
     },
     log
   )
@@ -226,6 +241,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     changed: () => {
       void refreshSync(false)
       syncWorker.kick()
+      // A change given up is settled: what would have followed it is settled too.
+      derived.kick()
     }
   })
   const supervisor = new PhoneHostSupervisor(hub, log, { heartbeatMs: runtime.heartbeatMs ?? 2000, timeoutMs: runtime.phoneTimeoutMs ?? 8000 })
@@ -244,7 +261,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     platformEvents.on('event', listener)
     return () => platformEvents.off('event', listener)
   }
-  const ctx: FeatureContext = { config, log, hub, db, cipher, audit, session, lock, outbox, platform, onPlatformEvent, sendPhoneCommand, notify, bus }
+  const ctx: FeatureContext = { config, log, hub, db, cipher, audit, session, lock, outbox, platform, onPlatformEvent, sendPhoneCommand, notify, bus, derived }
   const phone = await createPhoneFeature(ctx)
   const assistant = await createAssistantFeature(ctx)
   const knowledge = await createKnowledgeFeature(ctx)
@@ -252,6 +269,9 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   const training = await createTrainingFeature(ctx)
   const recordings = await createRecordingsFeature(ctx)
   const features = [phone, assistant, knowledge, workbench, training, recordings]
+  // Every feature listens now: what a crash left underived is derived, and counted before any window looks.
+  derived.start()
+  await refreshSync(false)
 
   const handlers: Handlers = {
     ...phone.handlers,
@@ -296,6 +316,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     platform,
     audit,
     syncWorker,
+    derived,
     push,
     platformUrl,
     /** Every platform event, once, in revision order. */
@@ -309,6 +330,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
       return () => events.off('event', listener)
     },
     async stop(): Promise<void> {
+      await derived.stop()
       for (const f of [...features].reverse()) await f.stop()
       supervisor.dispose()
       push.stop()

@@ -112,6 +112,8 @@ describe('workbench', () => {
       if (!row) await new Promise((r) => setTimeout(r, 200))
     }
     assert.ok(row, 'the ticket reached the platform and the work list')
+    // 已同步 once the ticket, its receipt SMS and its announcement are all done.
+    await page.getByTestId('sync-settled').filter({ hasText: '已同步' }).waitFor({ timeout: 30_000 })
     await page.getByRole('button', { name: '刷新' }).click()
     await page.getByTestId('worklist').getByText(row.number).waitFor()
     await page.screenshot({ path: '/tmp/workbench-worklist.png', fullPage: true })

@@ -77,6 +77,7 @@ export const assistantOperations = {
         )
         .run(a.ticketId, a.callId, a.agentId, a.at, a.service, a.accuracy, a.servicePassed ? 1 : 0, a.accuracyPassed ? 1 : 0, JSON.stringify(a.findings)).lastInsertRowid
     ),
+  'assistant.inspection.ofTicket': (db: Database.Database, a: { ticketId: string }): boolean => db.prepare('SELECT 1 FROM assistant_inspections WHERE ticket_id = ? LIMIT 1').get(a.ticketId) !== undefined,
   /** Newest first; `agentId` null lists everyone's (QA and team leads). */
   'assistant.inspection.list': (db: Database.Database, a: { agentId: string | null; limit: number }): InspectionRow[] => {
     const rows =

@@ -134,26 +134,29 @@ export async function createAssistantFeature(ctx: FeatureContext): Promise<Featu
   }
   const inspectFiled = (t: Submitted, call: Ended | null): void => {
     const talk = call ? Math.max(0, (call.endedAt - (call.answeredAt ?? call.endedAt)) / 1000) : 0
-    void inspect({
-      agentId: t.actor,
-      ticketId: t.ticketId,
-      callId: t.callId,
-      transcript: [],
-      ticket: { ...(t.category ? { category: t.category } : {}), ...(t.department ? { departmentId: t.department } : {}), content: t.text },
-      talkSeconds: talk,
-      holdSeconds: call ? call.holdMs / 1000 : 0,
-      ...(t.suggested?.category ? { suggestedCategory: t.suggested.category } : {})
-    }).catch((err: Error) => ctx.log.warn('assistant: inspection failed', { ticketId: t.ticketId, error: err.message }))
-  }
-  const offSubmitted = ctx.bus.on('ticket.submitted', (t) => {
-    if (t.category) {
-      void record({ ticketId: t.ticketId, text: t.text, agentId: t.actor, at: t.at, suggested: t.suggested, chosen: { category: t.category, department: t.department } }).catch((err: Error) =>
-        ctx.log.warn('assistant: could not record the choice', { ticketId: t.ticketId, error: err.message })
-      )
+    const once = async (): Promise<void> => {
+      // A ticket announced again (after a crash, or a retry) is inspected once.
+      if (await ctx.db.call('assistant.inspection.ofTicket', { ticketId: t.ticketId })) return
+      await inspect({
+        agentId: t.actor,
+        ticketId: t.ticketId,
+        callId: t.callId,
+        transcript: [],
+        ticket: { ...(t.category ? { category: t.category } : {}), ...(t.department ? { departmentId: t.department } : {}), content: t.text },
+        talkSeconds: talk,
+        holdSeconds: call ? call.holdMs / 1000 : 0,
+        ...(t.suggested?.category ? { suggestedCategory: t.suggested.category } : {})
+      })
     }
+    void once().catch((err: Error) => ctx.log.warn('assistant: inspection failed', { ticketId: t.ticketId, error: err.message }))
+  }
+  // Delivered: the workbench waits for the feedback row (one per ticket, so announcing again is harmless), logs a
+  // failure and announces the ticket again later.
+  const offSubmitted = ctx.bus.on('ticket.submitted', async (t) => {
     const call = t.callId ? endedCalls.get(t.callId) : undefined
     if (!t.callId || call) inspectFiled(t, call ?? null)
     else remember(ticketsAwaitingCall, t.callId, t)
+    if (t.category) await record({ ticketId: t.ticketId, text: t.text, agentId: t.actor, at: t.at, suggested: t.suggested, chosen: { category: t.category, department: t.department } })
   })
   const offEnded = ctx.bus.on('call.ended', (c) => {
     const t = ticketsAwaitingCall.get(c.callId)

@@ -20,6 +20,15 @@ export const operations = {
   ...phoneOperations,
   ...trainingOperations,
   ...recordingOperations,
+  /**
+   * The sync indicator's counts: the outbox, and the work still to come from changes the platform has acknowledged
+   * (sync/derived-changes.ts). One operation (the worker runs one at a time), so a change moving from one to the
+   * other between two reads is never missed: 已同步 means neither holds anything.
+   */
+  'sync.counts': (db: Database.Database): { pending: number; rejected: number; conflict: number; derived: number } => ({
+    ...outboxOperations['outbox.counts'](db),
+    derived: workbenchOperations['wb.submission.outstanding'](db)
+  }),
   'meta.get': (db: Database.Database, args: { key: string }): string | null => {
     const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(args.key) as { value: string } | undefined
     return row?.value ?? null

@@ -49,9 +49,15 @@ const toEntry = (r: Row): OutboxEntry => ({
  * while other tickets keep flowing.
  */
 export const outboxOperations = {
-  'outbox.enqueue': (db: Database.Database, a: { idempotencyKey: string; operation: string; entityKey: string | null; payload: unknown; actor: string | null; at: number }): number => {
+  /**
+   * Queues a change once per key, ever: a key still queued keeps its row, and a key already sent (or given up) is
+   * not queued again. A change derived from another is queued again after a crash under the same key; this is
+   * what keeps it from going out twice. Answers the row's seq, or null when the key is done.
+   */
+  'outbox.enqueue': (db: Database.Database, a: { idempotencyKey: string; operation: string; entityKey: string | null; payload: unknown; actor: string | null; at: number }): number | null => {
     const existing = db.prepare('SELECT seq FROM outbox WHERE idempotency_key = ?').get(a.idempotencyKey) as { seq: number } | undefined
     if (existing) return existing.seq
+    if (db.prepare('SELECT 1 FROM outbox_done WHERE idempotency_key = ?').get(a.idempotencyKey)) return null
     return Number(
       db
         .prepare('INSERT INTO outbox(idempotency_key, operation, entity_key, payload, created_at, actor) VALUES (?, ?, ?, ?, ?, ?)')

@@ -13,6 +13,7 @@ import type { OperationId, ResponseOf } from '../../shared/api/operations'
 import type { HttpChangePayload } from '../platform/http-gateway'
 import type { DeskEvent } from '../../shared/ipc/contract'
 import type { DomainBus } from './bus'
+import type { DerivedChanges } from '../sync/derived-changes'
 
 /**
  * What createCore hands each feature (phone, workbench, knowledge, assistant).
@@ -43,6 +44,8 @@ export interface FeatureContext {
   notify(level: 'info' | 'warning' | 'error', message: string): void
   /** Events between features (a submitted ticket, an ended call). */
   bus: DomainBus
+  /** Work that follows the platform's acknowledgements: register a source once; kick when new work may be ready. */
+  derived: Pick<DerivedChanges, 'register' | 'kick'>
 }
 
 export interface Feature<S extends keyof Handlers> {

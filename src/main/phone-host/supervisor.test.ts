@@ -11,7 +11,7 @@ function setup() {
     session: { user: null, since: null },
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'offline', detail: '', since: 0 },
-    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
+    sync: { pending: 0, rejected: 0, conflict: 0, derived: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(0),
     training: { active: null, callee: null, scored: 0 },
     recording: { enabled: true, active: [] },

@@ -234,6 +234,7 @@ export class CallRecords {
       const t = this.tracked.get(c) ?? ((await this.ctx.db.call('phone.callRegistered', { key: callCreateKey(c) })) ? { callId: c, actor: this.user()?.username ?? null } : null)
       if (t) this.queue(t, `ticket:${id}`, { body: { ticketId: id } })
     }
+    await this.chain
   }
 
   /** Learns the platform's ids of live calls as the creates are answered (one query a second while any is unknown). */

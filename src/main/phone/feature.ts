@@ -35,8 +35,9 @@ export async function createPhoneFeature(ctx: FeatureContext): Promise<Feature<k
   // Calls cut off when main last stopped get their records closed (before any new call can ring).
   await records.recover().catch((err: Error) => ctx.log.warn('phone: open call records not recovered', { error: err.message }))
   const svc = new PhoneService(ctx, { records })
-  const offTicket = ctx.bus.on('ticket.submitted', (t) => {
-    if (t.callId) void records.linkTicket(t.callId, t.ticketId).catch((err: Error) => ctx.log.warn('phone: ticket not linked to the call record', { error: err.message }))
+  // Delivered: the workbench waits until the link is queued (its failures are logged where it is queued).
+  const offTicket = ctx.bus.on('ticket.submitted', async (t) => {
+    if (t.callId) await records.linkTicket(t.callId, t.ticketId)
   })
   const run = (command: PhoneCommand, meta?: { purpose: CallPurpose; ticketId: string | null }) => guard(() => svc.run(command, meta))
   const sip = ctx.config.sip

@@ -30,7 +30,7 @@ export function testHub(user: NonNullable<AppState['session']['user']> | null, d
     session: { user, since: user ? 1 : null },
     phoneHost: { status: 'starting', since: 1, lastHeartbeat: null, restarts: 0, userAgent: null },
     connectivity: { platform: 'online', detail: '', since: 0 },
-    sync: { pending: 0, rejected: 0, conflict: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
+    sync: { pending: 0, rejected: 0, conflict: 0, derived: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(0),
     notices: []
   } as unknown as AppState)

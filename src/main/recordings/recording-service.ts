@@ -68,10 +68,11 @@ export class RecordingService {
     this.dir = recordingsDir(ctx.config.dataDir)
     this.now = opts.now ?? Date.now
     const offEnded = ctx.bus.on('call.ended', (e) => void this.onCallEnded(e).catch((err: Error) => this.ctx.log.warn('recording: call end not recorded', { error: err.message })))
-    const offTicket = ctx.bus.on('ticket.submitted', (e) => {
+    // Delivered: the workbench waits for the link, logs a failure and announces the ticket again later.
+    const offTicket = ctx.bus.on('ticket.submitted', async (e) => {
       const ticketId = Number(e.ticketId)
       if (!e.callId || !Number.isInteger(ticketId)) return
-      void ctx.db.call('rec.linkTicket', { callId: e.callId, ticketId, ticketNumber: e.ticketNumber ?? null }).catch((err: Error) => this.ctx.log.warn('recording: ticket not linked', { error: err.message }))
+      await ctx.db.call('rec.linkTicket', { callId: e.callId, ticketId, ticketNumber: e.ticketNumber ?? null })
     })
     this.offBus = () => {
       offEnded()

@@ -162,14 +162,13 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
     })().catch((err: unknown) => log.warn('training: matching the call failed', { err: String(err) }))
   })
 
-  const offTicket = ctx.bus.on('ticket.submitted', (t) => {
+  // Delivered: the workbench waits for the score, logs a failure and announces the ticket again later.
+  const offTicket = ctx.bus.on('ticket.submitted', async (t) => {
     if (!t.callId) return
-    void (async () => {
-      const row = await db.call('training.byCall', { callId: t.callId! })
-      if (!row) return
-      await db.call('training.update', { id: row.id, patch: { ticket_id: t.ticketId, ticket_category: await categoryPath(t.category), ticket_department: t.department } })
-      await rescore(row.id)
-    })().catch((err: unknown) => log.warn('training: scoring the ticket failed', { err: String(err) }))
+    const row = await db.call('training.byCall', { callId: t.callId })
+    if (!row) return
+    await db.call('training.update', { id: row.id, patch: { ticket_id: t.ticketId, ticket_category: await categoryPath(t.category), ticket_department: t.department } })
+    await rescore(row.id)
   })
 
   const requireSandbox = () => {

@@ -36,6 +36,11 @@ export interface SubmissionRow {
   ticketNumber: string | null
   announced: boolean
 }
+/** A submission the platform has answered: its row (for paging) and the stored answer (sealed). */
+export interface AcknowledgedSubmission extends SubmissionRow {
+  row: number
+  response: unknown
+}
 interface RawSubmission {
   idempotency_key: string
   owner: string
@@ -126,10 +131,31 @@ export const workbenchOperations = {
     db.prepare('INSERT OR IGNORE INTO wb_submissions(idempotency_key, owner, draft_id, call_id, sealed, submitted_at) VALUES (?, ?, ?, ?, ?, ?)').run(a.key, a.owner, a.draftId, a.callId, a.sealed, a.at)
     return null
   },
-  'wb.submission.unannounced': (db: Database.Database): SubmissionRow[] =>
-    (db.prepare('SELECT * FROM wb_submissions WHERE announced = 0 ORDER BY submitted_at LIMIT 100').all() as RawSubmission[]).map(toSubmission),
-  'wb.submission.resolve': (db: Database.Database, a: { key: string; ticketId: number; ticketNumber: string }): null => {
-    db.prepare('UPDATE wb_submissions SET ticket_id = ?, ticket_number = ?, announced = 1 WHERE idempotency_key = ?').run(a.ticketId, a.ticketNumber, a.key)
+  /**
+   * Submissions the platform has answered (their createTicket is in outbox_done) and that are not yet announced,
+   * in the order they were stored, after the row `after` (0: from the start): one batch of a sweep that pages on
+   * until this answers nothing, so rows still waiting for the platform never hide the answered ones behind them.
+   */
+  'wb.submission.acknowledged': (db: Database.Database, a: { after: number; limit: number }): AcknowledgedSubmission[] =>
+    (
+      db
+        .prepare(
+          `SELECT s.rowid AS row, s.*, d.response AS response FROM wb_submissions s JOIN outbox_done d ON d.idempotency_key = s.idempotency_key
+            WHERE s.announced = 0 AND s.rowid > ? ORDER BY s.rowid LIMIT ?`
+        )
+        .all(a.after, a.limit) as (RawSubmission & { row: number; response: string | null })[]
+    ).map((r) => ({ ...toSubmission(r), row: r.row, response: r.response === null ? null : (JSON.parse(r.response) as unknown) })),
+  /** Answered by the platform and not yet announced: derived work still to come (the sync indicator counts it). */
+  'wb.submission.outstanding': (db: Database.Database): number =>
+    db.prepare('SELECT count(*) FROM wb_submissions s WHERE s.announced = 0 AND EXISTS (SELECT 1 FROM outbox_done d WHERE d.idempotency_key = s.idempotency_key)').pluck().get() as number,
+  /** The platform's number, kept once the receipt SMS is queued: announcing it again never queues a second. */
+  'wb.submission.numbered': (db: Database.Database, a: { key: string; ticketId: number; ticketNumber: string }): null => {
+    db.prepare('UPDATE wb_submissions SET ticket_id = ?, ticket_number = ? WHERE idempotency_key = ?').run(a.ticketId, a.ticketNumber, a.key)
+    return null
+  },
+  /** Everything derived from the submission is done (its ticket announced; or no ticket: the agent gave it up). */
+  'wb.submission.announced': (db: Database.Database, a: { key: string }): null => {
+    db.prepare('UPDATE wb_submissions SET announced = 1 WHERE idempotency_key = ?').run(a.key)
     return null
   },
   'wb.submission.mine': (db: Database.Database, a: { owner: string; limit: number }): SubmissionRow[] =>

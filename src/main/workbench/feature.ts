@@ -16,7 +16,7 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
   const callers = new CallerCache(ctx.db, ctx.cipher)
   const submissions = new Submissions(ctx, drafts)
   const { lock } = ctx
-  submissions.start()
+  ctx.derived.register(submissions)
 
   const userOf = (c: CallContext): SessionUser => {
     if (!c.user) throw new DomainError('unauthenticated', '请先登录', 'Please sign in first')
@@ -136,8 +136,7 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
         }
       }
     },
-    stop() {
-      submissions.stop()
-    }
+    // Its submissions are swept by core's derived changes, which stop before any feature.
+    stop() {}
   }
 }

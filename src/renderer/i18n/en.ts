@@ -28,6 +28,7 @@ const en: typeof zh = {
   sync: {
     title: 'Sync status',
     pending: '{n} waiting to sync',
+    settled: 'All synced',
     problems: 'Sync problems {n}',
     drawerTitle: 'Changes the platform did not take',
     none: 'No sync problems',

@@ -26,6 +26,7 @@ export default {
   sync: {
     title: '同步状态',
     pending: '待同步 {n} 条',
+    settled: '已同步',
     problems: '同步问题 {n}',
     drawerTitle: '未能同步到平台的变更',
     none: '没有待处理的同步问题',

@@ -44,6 +44,8 @@ export const SyncStateSchema = z.object({
   pending: z.number().int(),
   rejected: z.number().int(),
   conflict: z.number().int(),
+  /** Changes the platform has acknowledged whose follow-ups (a receipt SMS to queue, the ticket's announcement) are still to come. */
+  derived: z.number().int(),
   lastSyncedAt: z.number().nullable(),
   /** The platform's push channel: live means changes by others reach this desk as they happen. */
   push: z.enum(['off', 'connecting', 'live', 'resyncing']),

@@ -12,3 +12,21 @@ export function faultTicket(i: number) {
     dispatch: { departments: [{ departmentId: 'scjgj', role: 'lead' }], deadline: new Date(Date.now() + 7 * 86400_000).toISOString() }
   }
 }
+
+/** The intake form of the ticket a fault test files through the workbench as number i (短信告知 left ticked). */
+export function workbenchTicket(i: number) {
+  return {
+    callerNumber: '13966661234',
+    contactName: '派生测试市民',
+    ticketType: 'complaint',
+    categoryPath: ['04', '04.01', '04.01.01'],
+    content: `派生测试-${i}：人民路${i}号门前路灯不亮，夜间出行不便 𠀀㐀`,
+    areaPath: ['玉州区', '名山街道'],
+    address: `玉州区名山街道人民路${i}号`,
+    urgency: 'normal',
+    handling: 'dispatch',
+    leadDepartment: 'scjgj',
+    coDepartments: [],
+    smsReceipt: true
+  }
+}
