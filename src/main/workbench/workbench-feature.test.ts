@@ -233,4 +233,15 @@ describe('workbench feature', () => {
     expect((await value<{ items: unknown[] }>('drafts', 'list', {})).items).toEqual([])
     await core.session.login('agent01', 'sandbox')
   })
+
+  it('tells an agent whose wrong passwords are throttled to wait, in the platform\'s words, not that it is unreachable', async () => {
+    const messages: string[] = []
+    for (let i = 0; i < 10 && !messages.at(-1)?.includes('登录失败次数过多'); i++) {
+      const err = await core.session.login('agent02', `wrong-${i}`).catch((e: { code: string; zh: string }) => e)
+      expect(err).toMatchObject({ code: 'unauthenticated' })
+      messages.push((err as { zh: string }).zh)
+    }
+    expect(messages.slice(0, 3)).toEqual(['工号或密码错误', '工号或密码错误', '工号或密码错误'])
+    expect(messages.at(-1)).toMatch(/^登录失败次数过多，请 \d+ 秒后再试$/)
+  })
 })
