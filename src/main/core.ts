@@ -37,6 +37,7 @@ import { createTrainingFeature } from './training/feature'
 import { createRecordingsFeature } from './recordings/feature'
 import { createRecordingUploader } from './recordings/recording-upload'
 import { recordingsDir } from './recordings/recording-service'
+import { msg, type UiMessage } from '../shared/messages'
 
 export interface CoreRuntime {
   kind: AppState['app']['runtime']
@@ -65,21 +66,22 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     app: { version: runtime.version, profile: config.profile, runtime: runtime.kind, dataDir: config.dataDir, startedAt: now },
     session: { user: null, since: null },
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
-    connectivity: { platform: 'offline', detail: '正在连接平台… (connecting)', since: now },
+    connectivity: { platform: 'offline', detail: msg('connectivity.connecting'), since: now },
     sync: { pending: 0, rejected: 0, conflict: 0, derived: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(now),
     training: { active: null, callee: null, scored: 0 },
     recording: { enabled: config.recording.enabled, active: [] },
     notices: []
   })
-  const notify = (level: 'info' | 'warning' | 'error', message: string) => {
+  const notify = (level: 'info' | 'warning' | 'error', message: UiMessage) => {
+    // The agent reads the notice in their language; the log keeps its key and parameters.
+    log[level === 'info' ? 'info' : 'warn']('notice', { level, key: message.key, params: message.params })
     const notices = [...hub.get('notices'), { id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`, level, message, at: Date.now() }]
     hub.set('notices', notices.slice(-50))
   }
 
   const { client: db, notices } = await DbClient.open(path.join(config.dataDir, 'desk.sqlite'))
   for (const n of notices) {
-    log.warn('database notice', { notice: n })
     notify('warning', n)
   }
   const audit = new AuditLog(db)
@@ -87,7 +89,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   let wrapper = runtime.secretWrapper
   if (!wrapper) {
     wrapper = fileSecretWrapper(config.dataDir)
-    if (config.profile === 'production') notify('warning', '未找到系统密钥环，本地加密密钥保存在受保护的文件中。 (No OS keyring: the local data key is kept in a user-only file.)')
+    if (config.profile === 'production') notify('warning', msg('notice.noKeyring'))
   }
   const cipher = new FieldCipher(loadDataKey(config.dataDir, wrapper))
 
@@ -170,8 +172,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     {
       outcome: (kind, reason) => {
         lastOutcome = kind
-        if (kind === 'retry') connectivity.report(reason ?? 'offline', reason === 'degraded' ? '平台暂时无法处理，稍后重试 (platform busy, retrying)' : '同步失败：无法连接平台 (sync: platform unreachable)')
-        else connectivity.report('online', '同步正常 (syncing)')
+        if (kind === 'retry') connectivity.report(reason ?? 'offline', reason === 'degraded' ? msg('connectivity.syncRetrying') : msg('connectivity.syncUnreachable'))
+        else connectivity.report('online', msg('connectivity.syncing'))
       },
       changed: () => {
         void refreshSync(lastOutcome === 'ok')

@@ -80,7 +80,7 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
     return i
   }
   /** How many times main told the agent a device fell back (state topic `notices`, shown as toasts). */
-  const fallbacks = async () => (await bridge.state()).notices.filter((n) => n.message.includes('已切换到默认设备')).length
+  const fallbacks = async () => (await bridge.state()).notices.filter((n) => n.message.key === 'phoneError.device-missing').length
   const outputId = (label: string) =>
     phone.evaluate<string>(`navigator.mediaDevices.enumerateDevices().then((l) => l.find((d) => d.kind === 'audiooutput' && d.label === ${JSON.stringify(label)}).deviceId)`)
   /**
@@ -261,7 +261,7 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       for (const t of window.__micTracks) if (t.readyState === 'live') t.stop()
       md.dispatchEvent(new Event('devicechange'))
     })()`)
-    await until('the agent is told there is no microphone', async () => (await bridge.state()).notices.some((n) => n.message.includes('没有可用的麦克风')))
+    await until('the agent is told there is no microphone', async () => (await bridge.state()).notices.some((n) => n.message.key === 'phoneError.no-microphone'))
     await ui.getByText('没有可用的麦克风', { exact: false }).first().waitFor({ timeout: 10_000 })
     // Chromium sends nothing for an ended track: the caller gets no audio at all from the agent.
     const { without } = await until('the caller no longer hears the agent', async () => {
@@ -286,8 +286,8 @@ describe('microphone switched mid-call: three-way mix and recording (Chromium, r
       const db = await agentOverFloor()
       return db > 20 ? db : null
     })
-    assert.equal((await bridge.state()).notices.filter((n) => n.message.includes('没有可用的麦克风')).length, 1, 'told once')
-    await until('the agent is told the microphone is back', async () => (await bridge.state()).notices.some((n) => n.message.includes('麦克风已恢复')))
+    assert.equal((await bridge.state()).notices.filter((n) => n.message.key === 'phoneError.no-microphone').length, 1, 'told once')
+    await until('the agent is told the microphone is back', async () => (await bridge.state()).notices.some((n) => n.message.key === 'notice.micRestored'))
     await ui.getByText('麦克风已恢复', { exact: false }).first().waitFor({ timeout: 10_000 })
     console.log(JSON.stringify({ deviceSwitchNoMic: { agentOverFloorDb: { before, without, back }, callerBytesIn1500msWithoutMic: silentBytes } }))
     await bare(caller, 'hangup', i)

@@ -140,7 +140,7 @@ describe('browser host bridge server', () => {
     })
     const phone = await connect(bridgeUrl(host.server.phoneUrl))
     await call(phone, { id: 1, service: 'phoneHost', method: 'hello', args: { userAgent: 'test', bundle: 't' } })
-    host.core.notify('info', '测试提示')
+    host.core.notify('info', { key: 'notice.micRestored' })
     await new Promise((r) => setTimeout(r, 100))
     expect(events.map((e) => e.topic)).toEqual(['phoneHost', 'notices'])
     expect(events[1]!.revision).toBe(events[0]!.revision + 1)

@@ -1,6 +1,7 @@
 import { app } from 'electron'
 import electronUpdater from 'electron-updater'
 import type { Logger } from '../logging'
+import { msg, type UiMessage } from '../../shared/messages'
 
 /**
  * Updates from the intranet server named in config (generic provider). An
@@ -8,7 +9,7 @@ import type { Logger } from '../logging'
  * root): it checks, tells the agent, and leaves installing to the system's
  * package tools or the administrators' rollout.
  */
-export function startUpdater(opts: { url: string | undefined; log: Logger; notify: (level: 'info' | 'warning', message: string) => void }): void {
+export function startUpdater(opts: { url: string | undefined; log: Logger; notify: (level: 'info' | 'warning', message: UiMessage) => void }): void {
   if (!opts.url || !app.isPackaged) return
   const { autoUpdater } = electronUpdater
   autoUpdater.setFeedURL({ provider: 'generic', url: opts.url })
@@ -17,9 +18,9 @@ export function startUpdater(opts: { url: string | undefined; log: Logger; notif
   autoUpdater.autoInstallOnAppQuit = isAppImage
   autoUpdater.logger = { info: (m) => opts.log.info(String(m)), warn: (m) => opts.log.warn(String(m)), error: (m) => opts.log.error(String(m)), debug: () => undefined }
   autoUpdater.on('update-available', (info) => {
-    if (!isAppImage) opts.notify('info', `新版本 ${info.version} 已发布，请联系管理员通过软件源升级（deb 包不会由本程序以 root 身份安装）。 (Version ${info.version} is available; your administrator installs deb updates.)`)
+    if (!isAppImage) opts.notify('info', msg('notice.updateAvailable', { version: info.version }))
   })
-  autoUpdater.on('update-downloaded', (info) => opts.notify('info', `新版本 ${info.version} 已下载，退出后自动安装。 (Version ${info.version} will install on quit.)`))
+  autoUpdater.on('update-downloaded', (info) => opts.notify('info', msg('notice.updateDownloaded', { version: info.version })))
   autoUpdater.on('error', (err) => opts.log.warn('updater: check failed', { error: err.message }))
   const check = () => void autoUpdater.checkForUpdates().catch((err: Error) => opts.log.warn('updater: check failed', { error: err.message }))
   check()

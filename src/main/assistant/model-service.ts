@@ -6,6 +6,7 @@ import { overrideRecordSchema, type OverrideRecord, type Prediction } from '../.
 import type { FeatureContext } from '../features/feature'
 import { DispatchWorkerClient } from './dispatch-client'
 import { buildTrainingSet, categoryDepartmentMap, categoryPaths, type CategoryNode } from './training-data'
+import { msg } from '../../shared/messages'
 
 export const DAY_MS = 86_400_000
 /** Past tickets kept in memory for near-duplicate search. */
@@ -52,7 +53,7 @@ export class AssistantModel {
       const aside = `${this.file}.unreadable-${Date.now()}`
       fs.renameSync(this.file, aside)
       this.ctx.log.warn('assistant: sealed dispatch model unreadable, set aside', { file: aside, error: (err as Error).message })
-      this.status = { ...this.status, state: 'none', message: `模型文件无法读取，已另存为 ${path.basename(aside)} / the model file could not be read` }
+      this.status = { ...this.status, state: 'none', message: msg('assistantPanel.modelStatus.unreadable', { file: path.basename(aside) }) }
     }
   }
 
@@ -127,7 +128,7 @@ export class AssistantModel {
       this.status = {
         ...before,
         state: before.createdAt ? 'ready' : 'failed',
-        message: `模型训练失败：${(err as Error).message} / training failed`
+        message: msg('assistantPanel.modelStatus.trainingFailed', { reason: (err as Error).message })
       }
     }
     return this.current

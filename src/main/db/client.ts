@@ -2,6 +2,7 @@ import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { resolveWorkerScript } from '../workers'
 import type { OpArgs, OpName, OpResult } from './operations'
+import type { UiMessage } from '../../shared/messages'
 
 export class DatabaseError extends Error {
   constructor(
@@ -32,11 +33,11 @@ export class DbClient {
   }
 
   /** Starts the worker and waits until the database is open and migrated. */
-  static open(file: string): Promise<{ client: DbClient; notices: string[] }> {
+  static open(file: string): Promise<{ client: DbClient; notices: UiMessage[] }> {
     const script = resolveWorkerScript('db-worker', path.join(__dirname, 'worker.ts'))
     const worker = new Worker(script.file, { workerData: { file }, execArgv: script.execArgv })
     return new Promise((resolve, reject) => {
-      const onMessage = (msg: { type?: string; notices?: string[]; message?: string }) => {
+      const onMessage = (msg: { type?: string; notices?: UiMessage[]; message?: string }) => {
         if (msg.type === 'ready') {
           worker.off('message', onMessage)
           resolve({ client: new DbClient(worker), notices: msg.notices ?? [] })

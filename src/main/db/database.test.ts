@@ -61,7 +61,7 @@ describe('openDatabase', () => {
     const copies = fs.readdirSync(dir).filter((f) => f.startsWith('desk.sqlite.corrupt-'))
     expect(copies).toHaveLength(1)
     expect(fs.readFileSync(path.join(dir, copies[0]!)).equals(garbage)).toBe(true)
-    expect(notices.join()).toContain(copies[0])
+    expect(notices).toEqual([{ key: 'notice.databaseCorrupt', params: { copy: expect.stringContaining(copies[0]!) } }])
   })
 
   it('tells the agent when a database that existed has gone missing', () => {
@@ -71,7 +71,7 @@ describe('openDatabase', () => {
     for (const f of fs.readdirSync(dir)) if (!f.endsWith('.created')) fs.rmSync(path.join(dir, f))
     const { db, notices } = openDatabase(file)
     db.close()
-    expect(notices.join()).toMatch(/已丢失/)
+    expect(notices).toEqual([{ key: 'notice.databaseMissing', params: { file } }])
   })
 })
 

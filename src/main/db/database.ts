@@ -3,6 +3,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { deskMigrations, type Migration } from './migrations'
 import { applyMissing, newerThanThisApp } from './migration-runner'
+import { msg, type UiMessage } from '../../shared/messages'
 
 /** A database we must not open: the message is for the agent and the log. */
 export class DatabaseRefusedError extends Error {
@@ -15,7 +16,7 @@ export class DatabaseRefusedError extends Error {
 export interface OpenResult {
   db: Database.Database
   /** Things the agent must be told (a quarantined file, a recreated database). */
-  notices: string[]
+  notices: UiMessage[]
 }
 
 /**
@@ -71,10 +72,10 @@ function quarantine(file: string): string {
  */
 export function openDatabase(file: string, list: Migration[] = deskMigrations()): OpenResult {
   fs.mkdirSync(path.dirname(file), { recursive: true })
-  const notices: string[] = []
+  const notices: UiMessage[] = []
   const marker = `${file}.created`
   if (!fs.existsSync(file) && fs.existsSync(marker)) {
-    notices.push(`本地数据库文件 ${file} 已丢失，已新建空库；未同步的草稿可能需要从平台恢复。 (The local database was missing and has been recreated.)`)
+    notices.push(msg('notice.databaseMissing', { file }))
   }
   const open = (): OpenResult => {
     const db = new Database(file)
@@ -100,7 +101,7 @@ export function openDatabase(file: string, list: Migration[] = deskMigrations())
   } catch (err) {
     if (!isCorruption(err)) throw err
     const safe = quarantine(file)
-    notices.push(`本地数据库已损坏，原文件已保存为 ${safe}，并已新建空库。 (The local database was corrupt; a safe copy was kept at ${safe} and a new one created.)`)
+    notices.push(msg('notice.databaseCorrupt', { copy: safe }))
     const result = open()
     fs.writeFileSync(marker, new Date().toISOString())
     return result

@@ -14,6 +14,7 @@ import type { HttpChangePayload } from '../platform/http-gateway'
 import type { DeskEvent } from '../../shared/ipc/contract'
 import type { DomainBus } from './bus'
 import type { DerivedChanges } from '../sync/derived-changes'
+import type { UiMessage } from '../../shared/messages'
 
 /**
  * What createCore hands each feature (phone, workbench, knowledge, assistant).
@@ -41,7 +42,7 @@ export interface FeatureContext {
   onPlatformEvent(listener: (event: PlatformEvent) => void): () => void
   /** Commands for the hidden phone host window. */
   sendPhoneCommand(command: Extract<DeskEvent, { kind: 'phone-command' }>['command']): void
-  notify(level: 'info' | 'warning' | 'error', message: string): void
+  notify(level: 'info' | 'warning' | 'error', message: UiMessage): void
   /** Events between features (a submitted ticket, an ended call). */
   bus: DomainBus
   /** Work that follows the platform's acknowledgements: register a source once; kick when new work may be ready. */

@@ -10,7 +10,7 @@ function setup() {
     app: { version: 't', profile: 'sandbox', runtime: 'test', dataDir: '/tmp', startedAt: 0 },
     session: { user: null, since: null },
     phoneHost: { status: 'starting', since: now, lastHeartbeat: null, restarts: 0, userAgent: null },
-    connectivity: { platform: 'offline', detail: '', since: 0 },
+    connectivity: { platform: 'offline', detail: { key: 'connectivity.connecting' }, since: 0 },
     sync: { pending: 0, rejected: 0, conflict: 0, derived: 0, lastSyncedAt: null, push: 'off', pushRevision: null },
     phone: initialPhoneState(0),
     training: { active: null, callee: null, scored: 0 },

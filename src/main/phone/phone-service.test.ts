@@ -5,6 +5,7 @@ import type { AppState } from '../../shared/ipc/state'
 import { CALL_COMMANDS, DEFAULT_REGISTRATION, NO_FLAGS, allowedCallCommands, type CallCommand, type CallSnapshot, type PhoneCommand, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
 import { PhoneCommandError, PhoneService } from './phone-service'
 import { commandFor, testHub, testSnapshot } from './test-support'
+import type { UiMessage } from '../../shared/messages'
 
 /**
  * The main side of the softphone with a scripted phone host: commands it sends,
@@ -27,7 +28,7 @@ function setup(roles: ('agent' | 'qa')[] = ['agent'], opts: { answerQuietMs?: nu
     hub,
     session: {},
     audit: { record: async () => undefined },
-    notify: (_level: string, message: string) => void notices.push(message),
+    notify: (_level: string, message: UiMessage) => void notices.push(message.key),
     bus,
     platform: {
       call: async (op: string, req?: { body?: unknown }) => {
@@ -274,12 +275,12 @@ describe('PhoneService', () => {
     const devices = { inputs: [{ deviceId: 'd1', label: 'USB 耳麦', kind: 'audioinput' as const }], outputs: [], selected: { mic: '', speaker: '', ringer: '' } }
     t.fact({ type: 'devices', devices, fallback: { kind: 'mic', from: 'headset-1', to: 'default' } })
     expect(t.hub.get('phone').devices?.inputs[0]!.label).toBe('USB 耳麦')
-    expect(t.notices.at(-1)).toMatch(/所选音频设备不可用/)
+    expect(t.notices.at(-1)).toBe('phoneError.device-missing')
     const told = t.notices.length
     t.fact({ type: 'devices', devices, fallback: null })
     expect(t.notices).toHaveLength(told)
     t.fact({ type: 'devices', devices, fallback: null, micRestored: true })
-    expect(t.notices.at(-1)).toMatch(/麦克风已恢复/)
+    expect(t.notices.at(-1)).toBe('notice.micRestored')
   })
 
   it('self-check combines registration with the microphone check of the phone host', async () => {

@@ -26,6 +26,7 @@ import { PhoneCommandError, PhoneHostLink } from './phone-host-link'
 
 export { PhoneCommandError } from './phone-host-link'
 export type { CallPurpose, CallRecordsPort } from './call-facts'
+import { msg } from '../../shared/messages'
 
 /**
  * Main's side of the softphone. The phone host (sip.js, src/phone) is a driver main commands and listens to,
@@ -236,7 +237,7 @@ export class PhoneService {
       case 'error':
         this.quiet.end()
         this.ctx.log.warn('phone: error', { code: fact.error.code, detail: fact.error.detail, command: fact.command })
-        this.ctx.notify('warning', `${fact.error.message} (${fact.error.messageEn})`)
+        this.ctx.notify('warning', msg(`phoneError.${fact.error.code}`))
         return
       case 'quality':
         if (!this.calls.sample(fact.sample)) return
@@ -248,9 +249,9 @@ export class PhoneService {
         if (fact.fallback) {
           const e = phoneError('device-missing', { detail: `${fact.fallback.kind}: ${fact.fallback.from}` })
           this.ctx.log.warn('phone: audio device gone, fell back to the default', { kind: fact.fallback.kind })
-          this.ctx.notify('warning', `${e.message} (${e.messageEn})`)
+          this.ctx.notify('warning', msg(`phoneError.${e.code}`))
         }
-        if (fact.micRestored) this.ctx.notify('info', '麦克风已恢复，对方可以听到您的声音 (microphone back: the other party hears you again)')
+        if (fact.micRestored) this.ctx.notify('info', msg('notice.micRestored'))
         this.publish()
         return
       case 'selfCheck': {

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging'
 import type { StateHub } from '../state/state-hub'
 import type { PlatformGateway } from './gateway'
+import { msg, type UiMessage } from '../../shared/messages'
 
 /** Above this round trip the link works but the agent should know it is slow. */
 const DEGRADED_MS = 1500
@@ -32,19 +33,19 @@ export class ConnectivityMonitor {
 
   async probe(): Promise<void> {
     let next: 'online' | 'degraded' | 'offline'
-    let detail: string
+    let detail: UiMessage
     try {
       const { ok, latencyMs } = await this.gateway.health()
       next = !ok ? 'degraded' : latencyMs > DEGRADED_MS ? 'degraded' : 'online'
-      detail = !ok ? '平台响应异常 (platform answered with an error)' : `往返 ${latencyMs} ms (round trip)`
+      detail = !ok ? msg('connectivity.platformError') : msg('connectivity.roundTrip', { ms: latencyMs })
     } catch (err) {
       next = 'offline'
-      detail = `无法连接平台 (unreachable): ${(err as Error).message}`
+      detail = msg('connectivity.unreachable', { reason: (err as Error).message })
     }
     this.report(next, detail)
   }
 
-  report(platform: 'online' | 'degraded' | 'offline', detail: string): void {
+  report(platform: 'online' | 'degraded' | 'offline', detail: UiMessage): void {
     const current = this.hub.get('connectivity')
     if (current.platform === platform) return
     this.log.info('connectivity changed', { from: current.platform, to: platform, detail })

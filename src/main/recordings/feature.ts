@@ -2,6 +2,7 @@ import type { Feature, FeatureContext } from '../features/feature'
 import type { recordingServices } from '../../shared/ipc/services/recordings'
 import { DomainError } from '../ipc/dispatcher'
 import { RecordingService, type RecordingServiceOptions } from './recording-service'
+import { msg } from '../../shared/messages'
 
 /** Builds the recordings feature's services (see shared/ipc/services/recordings.ts). */
 export async function createRecordingsFeature(ctx: FeatureContext, opts: RecordingServiceOptions = {}): Promise<Feature<keyof typeof recordingServices> & { service: RecordingService }> {
@@ -11,7 +12,7 @@ export async function createRecordingsFeature(ctx: FeatureContext, opts: Recordi
   } catch (err) {
     // A broken recordings folder must not keep the phone from starting: say so and go on.
     ctx.log.error('recording: recovery failed', { error: (err as Error).message })
-    ctx.notify('warning', '录音目录无法读取，未完成的录音稍后重试 (recordings folder unreadable; unfinished recordings will be retried)')
+    ctx.notify('warning', msg('notice.recordingsUnreadable'))
   }
   return {
     service: svc,

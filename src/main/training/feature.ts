@@ -9,6 +9,7 @@ import { sandboxAgentUser } from '../../shared/sandbox/agent-user'
 import { scoreAttempt } from '../../shared/training/scoring'
 import { DomainError, type SessionUser } from '../ipc/dispatcher'
 import type { AttemptRow } from './db-operations'
+import { msg } from '../../shared/messages'
 
 /** A simulated call nobody answers or ends is given up after this long. */
 const ATTEMPT_GIVE_UP_MS = 15 * 60_000
@@ -27,7 +28,7 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
   if (!parsed.success) {
     const first = parsed.error.issues[0]
     log.error('training scenarios invalid', { path: first?.path.join('.'), message: first?.message })
-    ctx.notify('error', `培训场景文件无效：${first?.path.join('.')} ${first?.message} (training scenarios invalid)`)
+    ctx.notify('error', msg('notice.scenariosInvalid', { path: first?.path.join('.') ?? '', problem: first?.message ?? '' }))
   }
   const byId = new Map(scenarios.map((s) => [s.id, s]))
   const sandbox = config.profile === 'sandbox'
@@ -195,7 +196,7 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
           hub.set('training', { ...hub.get('training'), active: { attemptId: id, scenarioId: scenario.id, title: scenario.title, status: 'preparing', lines: [], endedBy: null, detail: null } })
           ctx.sendPhoneCommand({ type: 'simulate-call', attemptId: id, scenarioId: scenario.id, agentUser: sandboxAgentUser(user!) })
           if (giveUp) clearTimeout(giveUp)
-          giveUp = setTimeout(() => void onCitizenEvent(id, { type: 'ended', by: 'failed', detail: '超时未完成 (timed out)' }), ATTEMPT_GIVE_UP_MS)
+          giveUp = setTimeout(() => void onCitizenEvent(id, { type: 'ended', by: 'failed', detail: msg('training.ended.timedOut') }), ATTEMPT_GIVE_UP_MS)
           await ctx.audit.record(user!.username, 'training.start', `scenario:${scenario.id}`, { attemptId: id })
           return { attemptId: id }
         },
@@ -203,7 +204,7 @@ export async function createTrainingFeature(ctx: FeatureContext): Promise<Featur
           requireSandbox()
           ctx.sendPhoneCommand({ type: 'end-simulated-call', attemptId: args.attemptId })
           // If the phone host is gone the citizen cannot report: close the attempt here.
-          setTimeout(() => void onCitizenEvent(args.attemptId, { type: 'ended', by: 'citizen', detail: '培训师结束 (ended by trainer)' }), 3000)
+          setTimeout(() => void onCitizenEvent(args.attemptId, { type: 'ended', by: 'citizen', detail: msg('training.ended.byTrainer') }), 3000)
           return null
         },
         attempts: async (args, { user }) => {

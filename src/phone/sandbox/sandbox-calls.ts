@@ -1,6 +1,7 @@
 import scenarioJson from '../../../resources/sandbox/scenarios.json'
 import { ScenarioFileSchema } from '../../shared/sandbox/scenario'
 import { SANDBOX_SIP_DOMAIN } from '../../shared/sandbox/agent-user'
+import { msg } from '../../shared/messages'
 import { desk, transport } from '../bridge'
 import { LoopbackSipSwitch, LoopbackTransport } from './loopback-sip'
 import { startSimulatedCitizen, type SimulatedCitizen } from './simulated-citizen'
@@ -70,7 +71,7 @@ export function startSandboxCalls(): void {
     if (command.type !== 'simulate-call') return
     const scenario = scenarios.find((s) => s.id === command.scenarioId)
     if (!scenario) {
-      report(command.attemptId, { type: 'ended', by: 'failed', detail: `话机端没有这个场景：${command.scenarioId}` })
+      report(command.attemptId, { type: 'ended', by: 'failed', detail: msg('training.ended.noScenario', { id: command.scenarioId }) })
       return
     }
     let ringingSent = false
@@ -83,8 +84,8 @@ export function startSandboxCalls(): void {
       onEvent: (e) => {
         if (e.type === 'ringing') return // reported below, with the call's SIP Call-ID
         if (e.type === 'ended') live.delete(command.attemptId)
-        if (e.type === 'ended' && e.by === 'rejected' && /^404/.test(e.detail ?? '')) {
-          report(command.attemptId, { type: 'ended', by: 'failed', detail: '坐席话机未注册到培训交换机 (the agent phone is not registered in the sandbox)' })
+        if (e.type === 'ended' && e.by === 'rejected' && /^404/.test(String(e.detail?.params?.status ?? ''))) {
+          report(command.attemptId, { type: 'ended', by: 'failed', detail: msg('training.ended.agentNotRegistered') })
           return
         }
         if (!ringingSent && e.type !== 'ended') return
@@ -98,6 +99,6 @@ export function startSandboxCalls(): void {
         // For the e2e test: what the citizen hears of the agent.
         ;(window as unknown as { __sandboxCitizen?: SimulatedCitizen }).__sandboxCitizen = citizen
       })
-      .catch((err: unknown) => report(command.attemptId, { type: 'ended', by: 'failed', detail: String(err instanceof Error ? err.message : err).slice(0, 400) }))
+      .catch((err: unknown) => report(command.attemptId, { type: 'ended', by: 'failed', detail: msg('training.ended.failed', { reason: String(err instanceof Error ? err.message : err).slice(0, 400) }) }))
   })
 }

@@ -1,5 +1,6 @@
 import { Inviter, SessionState, UserAgent, Web } from 'sip.js'
 import type { Scenario } from '../../shared/sandbox/scenario'
+import { msg, type UiMessage } from '../../shared/messages'
 import { LoopbackTransport, type LoopbackSipSwitch } from './loopback-sip'
 import { loadVoice } from './voice-lines'
 
@@ -15,7 +16,7 @@ export type CitizenEvent =
   | { type: 'answered' }
   | { type: 'line'; index: number; text: string }
   | { type: 'finished-speaking' }
-  | { type: 'ended'; by: 'agent' | 'citizen' | 'rejected' | 'failed'; detail?: string }
+  | { type: 'ended'; by: 'agent' | 'citizen' | 'rejected' | 'failed'; detail?: UiMessage }
 
 export interface SimulatedCitizenOptions {
   sw: LoopbackSipSwitch
@@ -60,7 +61,7 @@ export async function startSimulatedCitizen(o: SimulatedCitizenOptions): Promise
   let ended = false
   let hangupBy: 'agent' | 'citizen' = 'agent'
   const timers: ReturnType<typeof setTimeout>[] = []
-  const finish = (by: 'agent' | 'citizen' | 'rejected' | 'failed', detail?: string) => {
+  const finish = (by: 'agent' | 'citizen' | 'rejected' | 'failed', detail?: UiMessage) => {
     if (ended) return
     ended = true
     for (const t of timers) clearTimeout(t)
@@ -103,7 +104,7 @@ export async function startSimulatedCitizen(o: SimulatedCitizenOptions): Promise
   o.onEvent({ type: 'ringing' })
   await inviter.invite({
     requestDelegate: {
-      onReject: (r) => finish('rejected', `${r.message.statusCode ?? ''} ${r.message.reasonPhrase ?? ''}`.trim())
+      onReject: (r) => finish('rejected', msg('training.ended.sipStatus', { status: `${r.message.statusCode ?? ''} ${r.message.reasonPhrase ?? ''}`.trim() }))
     }
   })
   timers.push(

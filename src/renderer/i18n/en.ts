@@ -40,7 +40,28 @@ const en: typeof zh = {
     retry: 'Send again',
     discard: 'Discard my change'
   },
-  connectivity: { online: 'Online', degraded: 'Degraded', offline: 'Offline' },
+  connectivity: {
+    online: 'Online',
+    degraded: 'Degraded',
+    offline: 'Offline',
+    connecting: 'Connecting to the platform…',
+    roundTrip: 'round trip {ms} ms',
+    platformError: 'The platform answered with an error',
+    unreachable: 'Cannot reach the platform: {reason}',
+    syncing: 'Syncing',
+    syncRetrying: 'The platform is busy; retrying shortly',
+    syncUnreachable: 'Sync failed: the platform cannot be reached'
+  },
+  notice: {
+    databaseMissing: 'The local database {file} was missing and has been recreated empty; unsynced drafts may need restoring from the platform.',
+    databaseCorrupt: 'The local database was corrupt; a safe copy was kept at {copy} and a new one created.',
+    noKeyring: 'No OS keyring: the local data key is kept in a user-only file.',
+    updateAvailable: 'Version {version} is available; your administrator installs it through the package sources (this app never installs a deb as root).',
+    updateDownloaded: 'Version {version} has been downloaded and installs when you quit.',
+    recordingsUnreadable: 'The recordings folder cannot be read; unfinished recordings will be retried',
+    micRestored: 'Microphone back: the other party hears you again',
+    scenariosInvalid: 'The training scenarios file is invalid: {path} {problem}'
+  },
   phoneHost: { starting: 'Starting', alive: 'Ready', lost: 'Lost, restarting' },
   status: { loading: 'Connecting to the desktop core…', coreUnavailable: 'Cannot reach the desktop core: {message}' }
 }

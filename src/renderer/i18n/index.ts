@@ -11,13 +11,15 @@ import recordings from './features/recordings'
 // Each feature keeps its own text (features/*.ts) under its own top-level keys.
 const features = [phone, workbench, knowledge, assistant, training, recordings]
 
-/** zh-CN first, English second (the client's requirement). */
+/** Every text the UI shows, by language: zh-CN first, English second (the client's requirement). */
+export const messages = {
+  'zh-CN': Object.assign({}, zhCN, ...features.map((f) => f['zh-CN'])),
+  en: Object.assign({}, en, ...features.map((f) => f.en))
+}
+
 export const i18n = createI18n({
   legacy: false,
   locale: 'zh-CN',
   fallbackLocale: 'zh-CN',
-  messages: {
-    'zh-CN': Object.assign({}, zhCN, ...features.map((f) => f['zh-CN'])),
-    en: Object.assign({}, en, ...features.map((f) => f.en))
-  }
+  messages
 })

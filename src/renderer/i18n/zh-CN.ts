@@ -38,7 +38,28 @@ export default {
     retry: '重新发送',
     discard: '放弃我的修改'
   },
-  connectivity: { online: '在线', degraded: '不稳定', offline: '离线' },
+  connectivity: {
+    online: '在线',
+    degraded: '不稳定',
+    offline: '离线',
+    connecting: '正在连接平台…',
+    roundTrip: '往返 {ms} ms',
+    platformError: '平台响应异常',
+    unreachable: '无法连接平台：{reason}',
+    syncing: '同步正常',
+    syncRetrying: '平台暂时无法处理，稍后重试',
+    syncUnreachable: '同步失败：无法连接平台'
+  },
+  notice: {
+    databaseMissing: '本地数据库文件 {file} 已丢失，已新建空库；未同步的草稿可能需要从平台恢复。',
+    databaseCorrupt: '本地数据库已损坏，原文件已保存为 {copy}，并已新建空库。',
+    noKeyring: '未找到系统密钥环，本地加密密钥保存在受保护的文件中。',
+    updateAvailable: '新版本 {version} 已发布，请联系管理员通过软件源升级（deb 包不会由本程序以 root 身份安装）。',
+    updateDownloaded: '新版本 {version} 已下载，退出后自动安装。',
+    recordingsUnreadable: '录音目录无法读取，未完成的录音稍后重试',
+    micRestored: '麦克风已恢复，对方可以听到您的声音',
+    scenariosInvalid: '培训场景文件无效：{path} {problem}'
+  },
   phoneHost: { starting: '启动中', alive: '就绪', lost: '异常，正在重启' },
   status: { loading: '正在连接工作台核心…', coreUnavailable: '无法连接工作台核心：{message}' }
 }

@@ -6,7 +6,7 @@ const base = () => ({ revision: 3, state: { notices: [] } as unknown as AppState
 describe('applyChange (the mirror rule)', () => {
   it('applies exactly the next revision', () => {
     const m = base()
-    expect(applyChange(m, { revision: 4, topic: 'notices', value: [{ id: 'a', level: 'info', message: '测试', at: 1 }] })).toBe('applied')
+    expect(applyChange(m, { revision: 4, topic: 'notices', value: [{ id: 'a', level: 'info', message: { key: 'notice.micRestored' }, at: 1 }] })).toBe('applied')
     expect(m.revision).toBe(4)
     expect(m.state.notices).toHaveLength(1)
   })

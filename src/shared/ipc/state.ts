@@ -4,6 +4,7 @@ import { ProfileSchema } from '../config'
 import { AgentStateSchema, initialAgentState } from '../phone/agent-state'
 import { CallSnapshotSchema, DevicesSchema, RegistrationSchema } from '../phone/driver'
 import { QualitySampleSchema } from '../phone/quality'
+import { UiMessageSchema } from '../messages'
 
 /**
  * Main owns the application state; windows hold mirrors. State is split into
@@ -35,7 +36,7 @@ export const PhoneHostStateSchema = z.object({
 
 export const ConnectivitySchema = z.object({
   platform: z.enum(['online', 'degraded', 'offline']),
-  detail: z.string(),
+  detail: UiMessageSchema,
   since: z.number()
 })
 
@@ -56,7 +57,7 @@ export const SyncStateSchema = z.object({
 export const NoticeSchema = z.object({
   id: z.string(),
   level: z.enum(['info', 'warning', 'error']),
-  message: z.string(),
+  message: UiMessageSchema,
   at: z.number()
 })
 
@@ -98,7 +99,7 @@ export const TrainingStateSchema = z.object({
       /** What the simulated citizen has said so far (the scenario's transcript). */
       lines: z.array(z.object({ index: z.number().int(), text: z.string(), at: z.number() })),
       endedBy: z.enum(['agent', 'citizen', 'rejected', 'failed']).nullable(),
-      detail: z.string().nullable()
+      detail: UiMessageSchema.nullable()
     })
     .nullable(),
   /** The latest practice callback: the agent dialled out and the sandbox's simulated citizen answered. */

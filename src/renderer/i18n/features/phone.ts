@@ -34,6 +34,36 @@ export default {
       key: '按键 {d}',
       selfCheck: '上岗自检',
       check: { registration: '话机注册', mic: '麦克风', speaker: '扬声器', pass: '正常', fail: '异常', rtt: '往返 {ms} 毫秒', level: '麦克风音量' }
+    },
+    /** A phone error's text by its code (shared/phone/errors.ts). */
+    phoneError: {
+      'not-registered': '话机未注册，暂时无法呼叫或接听',
+      'auth-failed': '注册失败：分机号或密码错误',
+      'transport-failed': '无法连接呼叫服务器，正在重试',
+      'tls-untrusted': '呼叫服务器的证书不受信任（自签名或签发机构未知），无法建立加密连接，请联系管理员',
+      'tls-name-mismatch': '呼叫服务器的证书与服务器地址不符，无法建立加密连接，请联系管理员',
+      'tls-expired': '呼叫服务器的证书已过期或尚未生效，无法建立加密连接，请联系管理员（也请核对本机时间）',
+      'registration-failed': '注册失败，正在重试',
+      busy: '对方忙',
+      declined: '对方拒绝接听',
+      forbidden: '无权呼叫该号码',
+      'not-found': '号码不存在或对方未登录',
+      unavailable: '对方暂时无法接通',
+      'service-unavailable': '呼叫服务暂时不可用，请稍后再试',
+      timeout: '呼叫超时，对方无应答',
+      cancelled: '呼叫已取消',
+      'call-failed': '呼叫失败',
+      'no-such-call': '该通话已不存在',
+      'illegal-state': '当前通话状态下不能执行此操作',
+      'request-pending': '上一个操作尚未完成，请稍候',
+      media: '媒体协商失败或麦克风不可用',
+      'device-missing': '所选音频设备不可用，已切换到默认设备',
+      'no-microphone': '没有可用的麦克风，对方听不到您的声音（通话仍保持），请插入耳麦',
+      'bad-command': '无效的话机指令',
+      'bad-message': '收到无法处理的信令消息，已忽略',
+      'transfer-failed': '转接失败，通话已恢复',
+      blocked: '该号码已被拦截',
+      internal: '话机内部错误'
     }
   },
   en: {
@@ -70,6 +100,35 @@ export default {
       key: 'Key {d}',
       selfCheck: 'Pre-shift self-check',
       check: { registration: 'Registration', mic: 'Microphone', speaker: 'Speaker', pass: 'OK', fail: 'Problem', rtt: 'round trip {ms} ms', level: 'Microphone level' }
+    },
+    phoneError: {
+      'not-registered': 'Phone not registered: cannot place or take calls',
+      'auth-failed': 'Registration failed: wrong extension or password',
+      'transport-failed': 'Cannot reach the SIP server, retrying',
+      'tls-untrusted': "The SIP server's certificate is not trusted (self-signed or unknown issuer): no secure connection, contact your administrator",
+      'tls-name-mismatch': "The SIP server's certificate does not match its address: no secure connection, contact your administrator",
+      'tls-expired': "The SIP server's certificate has expired or is not yet valid: no secure connection, contact your administrator (and check this computer's clock)",
+      'registration-failed': 'Registration failed, retrying',
+      busy: 'The callee is busy',
+      declined: 'The callee declined the call',
+      forbidden: 'Not allowed to call this number',
+      'not-found': 'Number does not exist or is not signed in',
+      unavailable: 'The callee is temporarily unavailable',
+      'service-unavailable': 'Call service temporarily unavailable, try again later',
+      timeout: 'Call timed out: no answer',
+      cancelled: 'Call cancelled',
+      'call-failed': 'Call failed',
+      'no-such-call': 'No such call',
+      'illegal-state': 'Not possible in the current call state',
+      'request-pending': 'The previous request is still in progress',
+      media: 'Media negotiation failed or microphone unavailable',
+      'device-missing': 'Selected audio device unavailable: switched to the default',
+      'no-microphone': 'No microphone available: the other party cannot hear you (the call stays up); plug in a headset',
+      'bad-command': 'Invalid phone command',
+      'bad-message': 'Received an unusable SIP message: ignored',
+      'transfer-failed': 'Transfer failed: the call is back',
+      blocked: 'Number is blocked',
+      internal: 'Internal phone error'
     }
   }
 }

@@ -18,7 +18,15 @@ export default {
       level: { basic: '基础', intermediate: '进阶', advanced: '高级' },
       status: { preparing: '准备中', ringing: '振铃中', talking: '通话中', ended: '已结束' },
       callbackPractice: '回访练习（外呼由模拟市民接听）',
-      presented: '市民来电显示：{number}'
+      presented: '市民来电显示：{number}',
+      ended: {
+        timedOut: '超时未完成',
+        byTrainer: '培训师结束',
+        noScenario: '话机端没有这个场景：{id}',
+        agentNotRegistered: '坐席话机未注册到培训交换机',
+        sipStatus: '{status}',
+        failed: '{reason}'
+      }
     }
   },
   en: {
@@ -39,7 +47,15 @@ export default {
       level: { basic: 'Basic', intermediate: 'Intermediate', advanced: 'Advanced' },
       status: { preparing: 'Preparing', ringing: 'Ringing', talking: 'Talking', ended: 'Ended' },
       callbackPractice: 'Callback practice (a simulated citizen answers outbound calls)',
-      presented: "Caller ID on the citizen's phone: {number}"
+      presented: "Caller ID on the citizen's phone: {number}",
+      ended: {
+        timedOut: 'Timed out',
+        byTrainer: 'Ended by the trainer',
+        noScenario: 'The phone has no such scenario: {id}',
+        agentNotRegistered: 'The agent phone is not registered in the sandbox',
+        sipStatus: '{status}',
+        failed: '{reason}'
+      }
     }
   }
 }

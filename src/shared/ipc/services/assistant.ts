@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { method, NoArgs, type ServiceGroup } from '../method'
+import { UiMessageSchema } from '../../messages'
 
 /** The seat assistant: dispatch suggestions, alerts, checks, quality inspection (issue 6). */
 
@@ -37,7 +38,7 @@ export const ModelStatusSchema = z.object({
   departments: z.number().int(),
   /** Where the last model came from. */
   source: z.enum(['sealed-file', 'trained', 'none']),
-  message: z.string().nullable()
+  message: UiMessageSchema.nullable()
 })
 export type ModelStatus = z.infer<typeof ModelStatusSchema>
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { method, NoArgs, type ServiceGroup } from '../method'
+import { UiMessageSchema } from '../../messages'
 
 const ScenarioSummarySchema = z.object({
   id: z.string(),
@@ -36,7 +37,7 @@ export const CitizenEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('answered') }),
   z.strictObject({ type: z.literal('line'), index: z.number().int().min(0).max(100), text: z.string().max(2000) }),
   z.strictObject({ type: z.literal('finished-speaking') }),
-  z.strictObject({ type: z.literal('ended'), by: z.enum(['agent', 'citizen', 'rejected', 'failed']), detail: z.string().max(500).optional() })
+  z.strictObject({ type: z.literal('ended'), by: z.enum(['agent', 'citizen', 'rejected', 'failed']), detail: UiMessageSchema.optional() })
 ])
 export type CitizenEventMessage = z.infer<typeof CitizenEventSchema>
 
