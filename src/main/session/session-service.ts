@@ -1,9 +1,13 @@
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto'
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { promisify } from 'node:util'
 import type { StateHub } from '../state/state-hub'
 import type { Logger } from '../logging'
 import { DomainError, type SessionUser } from '../ipc/dispatcher'
 import { PlatformError, type PlatformGateway } from '../platform/gateway'
 import type { AuditLog } from '../audit'
+
+/** scrypt costs tens of ms of CPU by design: it runs on libuv's thread pool, not on main's event loop. */
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, length: number) => Promise<Buffer>
 
 /**
  * Signing in and out. The platform decides who the user is and which roles they
@@ -56,7 +60,7 @@ export class SessionService {
     }
     this.token = result.token
     const salt = randomBytes(16)
-    this.verifier = { salt, hash: scryptSync(password, salt, 32) }
+    this.verifier = { salt, hash: await scryptAsync(password, salt, 32) }
     const session = { user: result.user, since: Date.now() }
     this.hub.set('session', session)
     await this.audit.record(result.user.username, 'session.login', null, null)
@@ -64,9 +68,10 @@ export class SessionService {
   }
 
   /** Whether `password` is the one this session signed in with (for unlocking while the platform is unreachable). */
-  matchesSignInPassword(password: string): boolean {
-    if (!this.verifier) return false
-    return timingSafeEqual(scryptSync(password, this.verifier.salt, 32), this.verifier.hash)
+  async matchesSignInPassword(password: string): Promise<boolean> {
+    const verifier = this.verifier
+    if (!verifier) return false
+    return timingSafeEqual(await scryptAsync(password, verifier.salt, 32), verifier.hash)
   }
 
   async logout(): Promise<null> {

@@ -124,7 +124,7 @@ export async function createWorkbenchFeature(ctx: FeatureContext): Promise<Featu
             // 403 wrong_password or a malformed one: the platform has answered. Anything else (no answer, 5xx,
             // an expired platform session) says nothing about the password.
             const refused = err instanceof PlatformError && (err.status === 403 || err.status === 400)
-            if (refused || !ctx.session.matchesSignInPassword(args.password)) {
+            if (refused || !(await ctx.session.matchesSignInPassword(args.password))) {
               await ctx.audit.record(user.username, 'privacy.unlock_failed', null, null)
               throw new DomainError('unauthenticated', '密码错误，无法解锁', 'Wrong password')
             }

@@ -12,6 +12,7 @@ import type { DraftFieldsInput } from '../../shared/workbench/draft'
 import type { DomainEvents } from '../features/bus'
 import { lookupMethod, methodsFor } from '../../shared/ipc/contract'
 import { until } from '../../../tests/platform/support'
+import { longestHoldUpMs } from '../../../tests/support/event-loop'
 
 /**
  * The workbench's services in the sandbox core with its embedded reference
@@ -214,9 +215,19 @@ describe('workbench feature', () => {
     // The platform checked the password without opening a second session.
     expect(platformSessions()).toBe(sessionsBefore)
     // If the platform cannot be reached, the sign-in password (an in-memory scrypt hash) unlocks instead.
-    expect(core.session.matchesSignInPassword('sandbox')).toBe(true)
-    expect(core.session.matchesSignInPassword('Sandbox')).toBe(false)
+    expect(await core.session.matchesSignInPassword('sandbox')).toBe(true)
+    expect(await core.session.matchesSignInPassword('Sandbox')).toBe(false)
     expect((await call('worklist', 'list', {})).ok).toBe(true)
+  })
+
+  it('checks the sign-in password (scrypt) off main: three checks at once hold it up for less than 50 ms', async () => {
+    // Each check costs tens of ms of CPU on purpose; three windows unlocking together must not add up on main.
+    let answers: boolean[] = []
+    const { heldMs } = await longestHoldUpMs(async () => {
+      answers = await Promise.all(['sandbox', 'Sandbox', 'sandbox'].map((p) => core.session.matchesSignInPassword(p)))
+    })
+    expect(answers).toEqual([true, false, true])
+    expect(heldMs, "main's event loop held up while checking passwords, ms").toBeLessThan(50)
   })
 
   it('checks roles in main and masks the number for roles that may not see it', async () => {
