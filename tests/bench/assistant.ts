@@ -3,7 +3,8 @@
 //   roundTripP95Ms      assistant.suggest through main's IPC dispatcher: validation, role check, worker, answer
 //   alertsP95Ms / checkP95Ms   the same for alerts and the pre-submit check
 //   large*              a model trained on the public Teddy Cup set (8,205 messages, if ../shared/data is present):
-//                       training time and size, sealed-file load, predict p95 on raw messages in the worker and round trip
+//                       training time and size, sealed-file load (read, open, parse in the worker), predict p95 on raw messages in the worker and round trip
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -69,11 +70,13 @@ async function large() {
   const file = path.join(DATA, 'train.csv')
   if (!fs.existsSync(file)) return { large: 'skipped: ../shared/data/dispatch/train.csv not found' }
   const { rows } = parseLabelledCsv(fs.readFileSync(file, 'utf8'))
-  const worker = new DispatchWorkerClient()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-assistant-large-'))
+  const sealed = path.join(dir, 'dispatch-model.sealed')
+  const worker = new DispatchWorkerClient(crypto.randomBytes(32))
   try {
-    const trained = await worker.call({ op: 'train', tickets: rows, duty: [], options: {} })
+    const trained = await worker.call({ op: 'train', tickets: rows, duty: [], options: {}, sealTo: sealed })
     const loadStart = performance.now()
-    await worker.call({ op: 'load', text: trained.text })
+    await worker.call({ op: 'open', file: sealed })
     const loadMs = performance.now() - loadStart
     const texts = rawTexts(rows.slice(0, 500).map((r) => r.text)).slice(0, 1000)
     for (const t of texts.slice(0, 50)) await worker.call({ op: 'predict', text: t })
@@ -88,7 +91,7 @@ async function large() {
     return {
       largeTrainingRows: rows.length,
       largeTrainMs: Math.round(trained.trainMs),
-      largeModelBytes: Buffer.byteLength(trained.text),
+      largeModelBytes: trained.bytes,
       largeLoadMs: Math.round(loadMs),
       largeSuggestP95Ms: round(p95(model)),
       largeWorkerRoundTripP95Ms: round(p95(trip)),
@@ -96,6 +99,7 @@ async function large() {
     }
   } finally {
     await worker.stop()
+    fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 

@@ -1,18 +1,19 @@
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { resolveWorkerScript } from '../workers'
-import type { WorkerCall, WorkerResults } from './dispatch-protocol'
+import type { WorkerCall, WorkerResults, WorkerStart } from './dispatch-protocol'
 
-/** Main's handle on the dispatch worker: typed, promise-based. */
+/** Main's handle on the dispatch worker: typed, promise-based. `dataKey` seals the model file at rest. */
 export class DispatchWorkerClient {
   private nextId = 1
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
   private readonly worker: Worker
   private dead: Error | null = null
 
-  constructor() {
+  constructor(dataKey: Buffer) {
     const script = resolveWorkerScript('dispatch-worker', path.join(__dirname, 'dispatch-worker.ts'))
-    this.worker = new Worker(script.file, { execArgv: script.execArgv })
+    const start: WorkerStart = { dataKey }
+    this.worker = new Worker(script.file, { execArgv: script.execArgv, workerData: start })
     this.worker.on('message', (msg: { id: number; ok: boolean; value?: unknown; error?: string }) => {
       const p = this.pending.get(msg.id)
       if (!p) return

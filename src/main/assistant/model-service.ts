@@ -1,4 +1,4 @@
-import fs from 'node:fs'
+import fs from 'node:fs/promises'
 import path from 'node:path'
 import type { Department, DispatchCorpusItem } from '../../shared/api'
 import type { ModelStatus } from '../../shared/ipc/services/assistant'
@@ -26,9 +26,10 @@ export interface Reference {
  * The seat assistant's model: loaded from its sealed file at start (so suggestions work offline and before the
  * platform answers), retrained from the platform's history + duty list + the agents' choices on demand and when
  * older than a day, sealed with the data key (the exemplars quote citizens' words), and run in a worker thread.
+ * The worker also reads, opens, seals and writes the file (tens of MB): main only ever sees its summary.
  */
 export class AssistantModel {
-  private readonly worker = new DispatchWorkerClient()
+  private readonly worker: DispatchWorkerClient
   private readonly file: string
   private status: ModelStatus = { state: 'none', createdAt: null, trainingSize: 0, categories: 0, departments: 0, source: 'none', message: null }
   private training: Promise<ModelStatus> | null = null
@@ -36,6 +37,7 @@ export class AssistantModel {
 
   constructor(private readonly ctx: FeatureContext) {
     this.file = path.join(ctx.config.dataDir, 'assistant', 'dispatch-model.sealed')
+    this.worker = new DispatchWorkerClient(ctx.cipher.exportKey())
   }
 
   get current(): ModelStatus {
@@ -44,14 +46,14 @@ export class AssistantModel {
 
   /** Loads the sealed model if there is one; a damaged file is set aside and reported, never fatal. */
   async loadSealed(): Promise<void> {
-    if (!fs.existsSync(this.file)) return
     try {
-      const text = this.ctx.cipher.decrypt(fs.readFileSync(this.file)).toString('utf8')
-      const summary = await this.worker.call({ op: 'load', text })
-      this.status = { ...summary, state: 'ready', source: 'sealed-file', message: null }
+      const summary = await this.worker.call({ op: 'open', file: this.file })
+      if (summary) this.status = { ...summary, state: 'ready', source: 'sealed-file', message: null }
     } catch (err) {
       const aside = `${this.file}.unreadable-${Date.now()}`
-      fs.renameSync(this.file, aside)
+      await fs.rename(this.file, aside).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e
+      })
       this.ctx.log.warn('assistant: sealed dispatch model unreadable, set aside', { file: aside, error: (err as Error).message })
       this.status = { ...this.status, state: 'none', message: msg('assistantPanel.modelStatus.unreadable', { file: path.basename(aside) }) }
     }
@@ -116,13 +118,9 @@ export class AssistantModel {
     try {
       const ref = await this.refreshReference()
       const { tickets, duty } = buildTrainingSet(this.corpus, ref.categories, ref.departments, await this.feedback())
-      const { text, trainMs, ...summary } = await this.worker.call({ op: 'train', tickets, duty, options: {} })
-      fs.mkdirSync(path.dirname(this.file), { recursive: true })
-      const tmp = `${this.file}.tmp`
-      fs.writeFileSync(tmp, this.ctx.cipher.encrypt(Buffer.from(text, 'utf8')))
-      fs.renameSync(tmp, this.file)
+      const { trainMs, bytes, ...summary } = await this.worker.call({ op: 'train', tickets, duty, options: {}, sealTo: this.file })
       this.status = { ...summary, state: 'ready', source: 'trained', message: null }
-      this.ctx.log.info('assistant: dispatch model trained', { reason, tickets: tickets.length, trainMs: Math.round(trainMs) })
+      this.ctx.log.info('assistant: dispatch model trained', { reason, tickets: tickets.length, trainMs: Math.round(trainMs), bytes })
     } catch (err) {
       this.ctx.log.error('assistant: training failed', { reason, error: (err as Error).message })
       this.status = {

@@ -29,6 +29,11 @@ export class FieldCipher {
     return crypto.createHmac('sha256', this.indexKey).update(domain).update('\0').update(value, 'utf8').digest('base64url')
   }
 
+  /** A copy of the data key, for a worker thread that seals or opens large files so main's event loop never waits on them. */
+  exportKey(): Buffer {
+    return Buffer.from(this.key)
+  }
+
   encrypt(plain: string | Buffer): Buffer {
     const nonce = crypto.randomBytes(12)
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, nonce)
