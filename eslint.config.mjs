@@ -4,6 +4,7 @@ import pluginVue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
 import layers from './eslint-rules/layers.mjs'
+import importCycles from './eslint-rules/import-cycles.mjs'
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.data/**', 'coverage/**', 'test-results/**'] },
@@ -16,9 +17,10 @@ export default tseslint.config(
   },
   {
     languageOptions: { globals: { ...globals.es2022 } },
-    plugins: { local: { rules: { layers } } },
+    plugins: { local: { rules: { layers, 'import-cycles': importCycles } } },
     rules: {
       'local/layers': 'error',
+      'local/import-cycles': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='eval']", message: 'eval is forbidden (CSP forbids it too).' }],

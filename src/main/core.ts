@@ -11,7 +11,8 @@ import { PhoneHostSupervisor } from './phone-host/supervisor'
 import { ConnectivityMonitor } from './platform/connectivity'
 import type { PlatformGateway, PlatformRequest } from './platform/gateway'
 import { operations, type OperationId } from '../shared/api/operations'
-import { HttpPlatformGateway, routeOfOperation, type HttpChangePayload } from './platform/http-gateway'
+import { HttpPlatformGateway, routeOfOperation } from './platform/http-gateway'
+import type { ChangePayload } from './sync/change-payload'
 import { open, seal, sealedSender } from './sync/sealed-outbox'
 import { withDependentParams } from './sync/dependent-changes'
 import { SyncProblems } from './sync/sync-problems'
@@ -189,7 +190,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   syncWorker.start()
   const outbox = {
     /** Queues one change for the platform; returns its idempotency key. Durable before it returns. */
-    async enqueue(operation: OperationId, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey: string = randomUUID()): Promise<string> {
+    async enqueue(operation: OperationId, entityKey: string | null, payload: ChangePayload, actor: string | null, idempotencyKey: string = randomUUID()): Promise<string> {
       // Sealed: the payload is a citizen's words; SQLite only ever holds ciphertext.
       await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload: seal(cipher, payload), actor, at: Date.now() })
       void refreshSync(false)

@@ -10,7 +10,7 @@ import type { IdleLock } from '../session/idle-lock'
 import type { PlatformEvent } from '../platform/push-client'
 import type { PlatformRequest } from '../platform/gateway'
 import type { OperationId, ResponseOf } from '../../shared/api/operations'
-import type { HttpChangePayload } from '../platform/http-gateway'
+import type { ChangePayload } from '../sync/change-payload'
 import type { DeskEvent } from '../../shared/ipc/contract'
 import type { DomainBus } from './bus'
 import type { DerivedChanges } from '../sync/derived-changes'
@@ -32,7 +32,7 @@ export interface FeatureContext {
   /** The idle lock; the dispatcher already refuses citizen data while it holds. */
   lock: IdleLock
   /** Queue a change for the platform (durable, exactly once); returns its idempotency key. */
-  outbox: { enqueue(operation: OperationId, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey?: string): Promise<string> }
+  outbox: { enqueue(operation: OperationId, entityKey: string | null, payload: ChangePayload, actor: string | null, idempotencyKey?: string): Promise<string> }
   /** Direct platform calls as the signed-in user. */
   platform: {
     call<K extends OperationId>(operation: K, request?: PlatformRequest<K>): Promise<ResponseOf<K>>

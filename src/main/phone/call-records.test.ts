@@ -10,7 +10,7 @@ import { DomainBus, type DomainEvents } from '../features/bus'
 import { SyncWorker, type SendOutcome } from '../sync/sync-worker'
 import { seal, sealedSender, open } from '../sync/sealed-outbox'
 import { withDependentParams } from '../sync/dependent-changes'
-import type { HttpChangePayload } from '../platform/http-gateway'
+import type { ChangePayload } from '../sync/change-payload'
 import type { OutboxEntry } from '../db/outbox-operations'
 import { normaliseCallerNumber, type CallSnapshot, type PhoneFact, type PhoneFactBody } from '../../shared/phone'
 import { PhoneService } from './phone-service'
@@ -44,7 +44,7 @@ class ScriptedPlatform {
 
   send(entry: OutboxEntry): SendOutcome {
     if (!this.online) return { kind: 'retry', reason: 'offline', error: { message: 'down' } }
-    const payload = entry.payload as HttpChangePayload
+    const payload = entry.payload as ChangePayload
     const body = payload.body as Record<string, unknown>
     if (entry.operation === 'createCall') {
       if (this.refuse(body)) return { kind: 'reject', error: { message_zh: '拒绝', message_en: 'refused' } }
@@ -106,7 +106,7 @@ function setup() {
   const hub = testHub({ id: 'u-agent01', username: 'agent01', displayName: '张三', roles: ['agent'], seatId: 'S1' }, dir)
   // The outbox as core builds it: sealed payloads; the sender resolves dependent ids from earlier answers.
   const outbox = {
-    async enqueue(operation: string, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey = 'k'): Promise<string> {
+    async enqueue(operation: string, entityKey: string | null, payload: ChangePayload, actor: string | null, idempotencyKey = 'k'): Promise<string> {
       await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload: seal(cipher, payload), actor, at: now })
       worker.kick()
       return idempotencyKey
@@ -292,7 +292,7 @@ describe('CallRecords: every call a platform call record, through the outbox', (
     const log = createMemoryLogger()
     const hub = testHub({ id: 'u-agent01', username: 'agent01', displayName: '张三', roles: ['agent'], seatId: 'S1' }, dir)
     const outbox = {
-      enqueue: async (operation: string, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey = 'k') => {
+      enqueue: async (operation: string, entityKey: string | null, payload: ChangePayload, actor: string | null, idempotencyKey = 'k') => {
         await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload: seal(t.cipher, payload), actor, at: Date.now() })
         return idempotencyKey
       }

@@ -1,7 +1,7 @@
 import { SANDBOX_CALLER_ID } from '../../shared/sandbox/agent-user'
 import type { CallSnapshot } from '../../shared/phone'
 import type { FeatureContext } from '../features/feature'
-import type { HttpChangePayload } from '../platform/http-gateway'
+import type { ChangePayload } from '../sync/change-payload'
 import { open } from '../sync/sealed-outbox'
 import { callResult, RING_NO_ANSWER_MS, type PlatformCallResult } from './call-result'
 
@@ -110,7 +110,7 @@ export class CallRecords {
   }
 
   /** Queues one change of the call, after all earlier ones (the outbox keeps them in this order). */
-  private queue(t: Pick<Tracked, 'callId' | 'actor'>, step: string, payload: HttpChangePayload): void {
+  private queue(t: Pick<Tracked, 'callId' | 'actor'>, step: string, payload: ChangePayload): void {
     const operation = step === 'create' ? 'createCall' : 'updateCall'
     const key = `${callEntityKey(t.callId)}:${step}`
     const change = operation === 'updateCall' ? { ...payload, paramsFrom: { id: { key: callCreateKey(t.callId), field: 'id' } } } : payload

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { operations, pathFor, type OperationId, type ResponseOf } from '../../shared/api/operations'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { SendOutcome } from '../sync/sync-worker'
-import type { ParamSource } from '../sync/dependent-changes'
+import type { ChangePayload } from '../sync/change-payload'
 import { PlatformError, type PlatformGateway, type PlatformRequest, type PlatformUser, type RawUpload } from './gateway'
 
 /** How an operationId maps to HTTP; comes from the shared API operation table. */
@@ -10,14 +10,6 @@ export type RouteOf = (operationId: string) => { method: string; path: string } 
 
 /** The reference platform's routes, straight from the shared operation table. */
 export const routeOfOperation: RouteOf = (id) => (Object.hasOwn(operations, id) ? operations[id as OperationId] : undefined)
-
-/** An outbox payload for the HTTP platform: path parameters and the JSON body. */
-export interface HttpChangePayload {
-  params?: Record<string, string | number>
-  body?: unknown
-  /** Path parameters taken from an earlier change's platform answer when sent (see sync/dependent-changes.ts). */
-  paramsFrom?: Record<string, ParamSource>
-}
 
 const TIMEOUT_MS = 8000
 
@@ -145,7 +137,7 @@ export class HttpPlatformGateway implements PlatformGateway {
   async sendChange(entry: OutboxEntry, token: string | null): Promise<SendOutcome> {
     const route = this.routeOf(entry.operation)
     if (!route) return { kind: 'reject', error: { message: `未知的平台操作 ${entry.operation} (unknown operation)` } }
-    const payload = (entry.payload ?? {}) as HttpChangePayload
+    const payload = (entry.payload ?? {}) as ChangePayload
     const path = route.path.replace(/\{(\w+)\}|:(\w+)/g, (_m, a: string | undefined, b: string | undefined) => encodeURIComponent(String(payload.params?.[(a ?? b)!] ?? '')))
     let res: Response
     try {

@@ -1,5 +1,5 @@
 import type { OutboxEntry } from '../db/outbox-operations'
-import type { HttpChangePayload } from '../platform/http-gateway'
+import type { ChangePayload } from './change-payload'
 import type { SendOutcome } from './sync-worker'
 
 /**
@@ -11,19 +11,13 @@ import type { SendOutcome } from './sync-worker'
  * in order, and a parked create holds back every later change with the same entity key (outbox.next). The id is
  * then read from the create's stored answer (outbox_done), here, just before sending.
  */
-export interface ParamSource {
-  /** The idempotency key of the earlier outbox entry whose platform answer holds the value. */
-  key: string
-  /** The field of that answer (e.g. the new record's `id`). */
-  field: string
-}
 
 /** Ready to send with its params filled, or settled without sending (the outcome to record instead). */
 export type Resolved = { kind: 'ready'; entry: OutboxEntry } | { kind: 'not-ready'; outcome: SendOutcome }
 
 /** Fills `params` from earlier answers; `answerOf(key)` is the (opened) stored answer, undefined when there is none. */
 export async function withDependentParams(entry: OutboxEntry, answerOf: (key: string) => Promise<unknown>): Promise<Resolved> {
-  const payload = (entry.payload ?? {}) as HttpChangePayload
+  const payload = (entry.payload ?? {}) as ChangePayload
   const from = payload.paramsFrom
   if (!from || Object.keys(from).length === 0) return { kind: 'ready', entry }
   const params: Record<string, string | number> = { ...payload.params }

@@ -6,7 +6,7 @@ import type { DbClient } from '../db/client'
 import type { OutboxEntry } from '../db/outbox-operations'
 import { DomainError, type SessionUser } from '../ipc/dispatcher'
 import type { AuditLog } from '../audit'
-import type { HttpChangePayload } from '../platform/http-gateway'
+import type { ChangePayload } from './change-payload'
 import { open, seal } from './sealed-outbox'
 
 export interface SyncProblemsDeps {
@@ -14,7 +14,7 @@ export interface SyncProblemsDeps {
   cipher: FieldCipher
   audit: AuditLog
   /** Reads the record as it now is on the platform (for a conflict's "theirs"); null when it cannot. */
-  readCurrent(entry: OutboxEntry, payload: HttpChangePayload): Promise<unknown>
+  readCurrent(entry: OutboxEntry, payload: ChangePayload): Promise<unknown>
   /** The outbox changed: refresh counts and wake the sync worker. */
   changed(): void
 }
@@ -42,7 +42,7 @@ export class SyncProblems {
     const entry = await this.deps.db.call('outbox.get', { seq: r.seq })
     if (!entry || entry.status === 'pending') throw new DomainError('bad_request', '该同步问题已处理或不存在', 'No such parked change (already handled?)')
     if (!this.mayHandle(user, entry)) throw new DomainError('forbidden', '只能处理自己提交的变更', 'You may only handle your own changes')
-    const payload = open(this.deps.cipher, entry.payload) as HttpChangePayload
+    const payload = open(this.deps.cipher, entry.payload) as ChangePayload
     switch (r.action) {
       case 'retry':
         await this.deps.db.call('outbox.requeue', { seq: r.seq })
@@ -78,7 +78,7 @@ export class SyncProblems {
 
   private async describe(entry: OutboxEntry): Promise<SyncProblem> {
     const error = this.errorOf(entry)
-    const payload = open(this.deps.cipher, entry.payload) as HttpChangePayload
+    const payload = open(this.deps.cipher, entry.payload) as ChangePayload
     const kind = entry.status === 'conflict' ? 'conflict' : 'rejected'
     let theirs: unknown = null
     if (kind === 'conflict') theirs = await this.deps.readCurrent(entry, payload).catch(() => null)

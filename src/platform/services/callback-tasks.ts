@@ -2,9 +2,8 @@ import { CALLBACK_MAX_ATTEMPTS, type CallbackTask } from '../../shared/api'
 import type { Db } from '../db/open-database'
 import { decodeCursor, pageFrom, whereOf } from '../http/cursor'
 import { errors } from '../http/api-error'
-import type { Handlers, WriteScope } from '../http/handler-types'
+import type { Handlers } from '../http/handler-types'
 import { markTicketCalledBack } from './tickets'
-import type { TicketRow } from './ticket-records'
 
 const RETRY_AFTER_MS = 2 * 3600_000
 
@@ -46,14 +45,6 @@ function load(db: Db, id: number): CallbackRow {
   const row = db.prepare(`${SELECT} WHERE c.id = ?`).get(id) as CallbackRow | undefined
   if (!row) throw errors.notFound('回访任务', 'callback task')
   return row
-}
-
-/** A reviewed ticket whose citizen left a number gets one callback task, due at once. */
-export function createCallbackTask(scope: WriteScope, ticket: TicketRow): void {
-  const info = scope.ctx.db
-    .prepare("INSERT OR IGNORE INTO callback_tasks (ticket_id, phone, status, due_at, updated_at) VALUES (?, ?, 'pending', ?, ?)")
-    .run(ticket.id, ticket.citizen_phone, scope.now, scope.now)
-  if (info.changes) scope.emit('callback.updated', { id: Number(info.lastInsertRowid), ticketId: ticket.id, status: 'pending' })
 }
 
 export const callbackHandlers = {

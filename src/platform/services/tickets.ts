@@ -3,7 +3,7 @@ import type { Db } from '../db/open-database'
 import { errors } from '../http/api-error'
 import type { Handlers, WriteScope } from '../http/handler-types'
 import { decodeCursor, pageFrom, whereOf } from '../http/cursor'
-import { createCallbackTask } from './callback-tasks'
+import { createCallbackTask } from './callback-queue'
 import { checkArea, checkCategory, checkDepartment } from './reference-checks'
 import {
   addTimeline,
