@@ -33,6 +33,7 @@ import type { FeatureContext } from './features/feature'
 import { createPhoneFeature } from './phone/feature'
 import { createWorkbenchFeature } from './workbench/feature'
 import { createKnowledgeFeature } from './knowledge/feature'
+import { createCallbacksFeature } from './callbacks/feature'
 import { createAssistantFeature } from './assistant/feature'
 import { createTrainingFeature } from './training/feature'
 import { createRecordingsFeature } from './recordings/feature'
@@ -268,10 +269,11 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   const phone = await createPhoneFeature(ctx)
   const assistant = await createAssistantFeature(ctx)
   const knowledge = await createKnowledgeFeature(ctx)
+  const callbacks = createCallbacksFeature(ctx)
   const workbench = await createWorkbenchFeature(ctx)
   const training = await createTrainingFeature(ctx)
   const recordings = await createRecordingsFeature(ctx)
-  const features = [phone, assistant, knowledge, workbench, training, recordings]
+  const features = [phone, assistant, knowledge, callbacks, workbench, training, recordings]
   // Every feature listens now: what a crash left underived is derived, and counted before any window looks.
   derived.start()
   await refreshSync(false)
@@ -280,6 +282,7 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     ...phone.handlers,
     ...assistant.handlers,
     ...knowledge.handlers,
+    ...callbacks.handlers,
     ...workbench.handlers,
     ...training.handlers,
     ...recordings.handlers,

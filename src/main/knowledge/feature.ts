@@ -1,9 +1,7 @@
 import type { Feature, FeatureContext } from '../features/feature'
-import type { knowledgeServices } from '../../shared/ipc/services/knowledge'
 import { normaliseText } from '../../shared/knowledge'
 import { DomainError } from '../ipc/dispatcher'
 import { KnowledgeIndexSync } from './index-sync'
-import { createCallbacksAndSms } from './callbacks-and-sms'
 
 const RESYNC_MS = 5 * 60_000
 
@@ -16,7 +14,7 @@ function matches(q: string, ...fields: string[]): boolean {
 }
 
 /** Builds the knowledge feature's services (see shared/ipc/services/knowledge.ts). */
-export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Feature<keyof typeof knowledgeServices>> {
+export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Feature<'knowledge'>> {
   const { db, cipher } = ctx
   const index = new KnowledgeIndexSync(ctx)
   const signedIn = () => ctx.hub.get('session').user !== null
@@ -32,8 +30,6 @@ export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Featu
     if (signedIn()) void index.sync()
   }, RESYNC_MS)
   timer.unref?.()
-
-  const { callbacks, sms, stop: stopCallbacks } = createCallbacksAndSms(ctx)
 
   const openNote = (n: { id: number; sealed: string; updatedAt: number }) => {
     const { title, body } = JSON.parse(cipher.decryptText(n.sealed)) as { title: string; body: string }
@@ -78,21 +74,10 @@ export async function createKnowledgeFeature(ctx: FeatureContext): Promise<Featu
           if (!(await db.call('kb.deleteNote', { owner: call.user!.username, id: args.id }))) throw new DomainError('bad_request', '笔记不存在或不属于你', 'no such note of yours')
           return null
         }
-      },
-      callbacks: {
-        list: (args, call) => callbacks.list(args, call.user!),
-        record: (args, call) => callbacks.record(args, call.user!)
-      },
-      sms: {
-        templates: () => sms.templates(),
-        send: (args, call) => sms.send(args, call.user!),
-        message: (args, call) => sms.message(args, call.user!),
-        forTicket: (args, call) => sms.forTicket(args, call.user!)
       }
     },
     stop() {
       clearInterval(timer)
-      stopCallbacks()
       for (const u of unsubscribe) u()
     }
   }
