@@ -3,7 +3,7 @@ import type { Db } from '../db/open-database'
 import { decodeCursor, pageFrom, whereOf } from '../http/cursor'
 import { errors } from '../http/api-error'
 import type { Handlers } from '../http/handler-types'
-import { markTicketCalledBack } from './tickets'
+import { markTicketCalledBack } from './ticket-workflow'
 
 const RETRY_AFTER_MS = 2 * 3600_000
 
