@@ -8,7 +8,7 @@ import { AuditLog } from '../audit'
 import { FieldCipher } from '../crypto/field-cipher'
 import { DomainBus, type DomainEvents } from '../features/bus'
 import { createMemoryLogger } from '../logging'
-import type { HttpChangePayload } from '../platform/http-gateway'
+import type { ChangePayload } from '../sync/change-payload'
 import { DerivedChanges } from '../sync/derived-changes'
 import { seal } from '../sync/sealed-outbox'
 import { RECEIPT_TEMPLATE_ID } from '../../shared/workbench/receipt'
@@ -35,7 +35,7 @@ beforeEach(async () => {
   announced = []
   bus.on('ticket.submitted', (e) => void announced.push(e))
   const outbox = {
-    async enqueue(operation: string, entityKey: string | null, payload: HttpChangePayload, actor: string | null, idempotencyKey = 'k'): Promise<string> {
+    async enqueue(operation: string, entityKey: string | null, payload: ChangePayload, actor: string | null, idempotencyKey = 'k'): Promise<string> {
       await db.call('outbox.enqueue', { idempotencyKey, operation, entityKey, payload: seal(cipher, payload), actor, at: Date.now() })
       return idempotencyKey
     }
