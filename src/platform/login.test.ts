@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { client, login, tempDataDir, until } from '../../tests/platform/support'
-import { SESSION_ENDED } from './http/push-socket'
+import { SESSION_ENDED } from './http/push-sessions'
 import { LOGIN_THROTTLE, type LoginThrottlePolicies, type ThrottlePolicy } from './login-throttle'
 import { startPlatform, type RunningPlatform, type StartOptions } from './platform'
 

@@ -5,7 +5,7 @@ import type { Db } from '../db/open-database'
 import type { EventLog } from '../events/event-log'
 import type { LoginThrottle } from '../login-throttle'
 import type { SmsCarrier } from '../services/sms-carrier'
-import type { PushSessions } from './push-socket'
+import type { PushSessions } from './push-sessions'
 
 export type Profile = 'sandbox' | 'production'
 
