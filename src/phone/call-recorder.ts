@@ -1,4 +1,5 @@
 import type { CallSnapshot } from '../shared/phone'
+import { backoffDelay, type Backoff } from '../shared/backoff'
 
 /**
  * Records every answered call in the phone host: the agent's microphone on the
@@ -18,6 +19,8 @@ const TIMESLICE_MS = 1000
  * 48 kbit/s still 13–28 dB; at 64 kbit/s the sides stay apart by more than 50 dB. About 29 MB an hour.
  */
 export const RECORDING_BITS_PER_SECOND = 64_000
+/** A chunk main did not take is resent after 0.2, 0.4, 0.8, 1.6, then 3.2 s: main is local, so no jitter. */
+const CHUNK_RESEND: Backoff = { baseMs: 200, maxMs: 3200, minShare: 1 }
 
 export interface RecorderApi {
   begin(args: { callId: string; startedAt: number; mimeType: string; linkedTo?: string | null }): Promise<{ ok: true; value: { record: boolean } } | { ok: false }>
@@ -156,7 +159,7 @@ export class CallRecorder {
       for (let attempt = 0; attempt < 5; attempt++) {
         const res = await this.api.chunk({ callId, seq, data })
         if (res.ok) break
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt))
+        await new Promise((r) => setTimeout(r, backoffDelay(attempt, CHUNK_RESEND)))
       }
       const ms = performance.now() - handed
       this.stats.chunks++

@@ -1,7 +1,7 @@
 import WebSocket from 'ws'
 import { PushControlSchema, PushEventSchema } from '../../shared/api/events'
 import { PUSH_PATH } from '../../shared/api/operations'
-import { backoffDelay } from '../../shared/phone/backoff'
+import { backoffDelay } from '../../shared/backoff'
 import type { Logger } from '../logging'
 
 export type PushStatus = 'off' | 'connecting' | 'live' | 'resyncing'
@@ -126,7 +126,7 @@ export class PushClient {
       return this.connect()
     }
     this.setStatus('connecting')
-    const delay = backoffDelay(this.attempt++, { baseMs: this.deps.baseDelayMs ?? 500, maxMs: this.deps.maxDelayMs ?? 30_000 }, this.deps.random)
+    const delay = backoffDelay(this.attempt++, { baseMs: this.deps.baseDelayMs ?? 500, maxMs: this.deps.maxDelayMs ?? 30_000, minShare: 0.5 }, this.deps.random)
     this.timer = setTimeout(() => {
       this.timer = null
       this.connect()

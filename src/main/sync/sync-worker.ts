@@ -1,3 +1,4 @@
+import { backoffDelay } from '../../shared/backoff'
 import type { DbClient } from '../db/client'
 import type { OutboxEntry } from '../db/outbox-operations'
 import type { Logger } from '../logging'
@@ -79,8 +80,7 @@ export class SyncWorker {
   }
 
   backoffMs(attempts: number): number {
-    const ceiling = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(attempts, 20))
-    return Math.round(this.opts.random() * ceiling)
+    return backoffDelay(attempts, { baseMs: this.opts.baseDelayMs, maxMs: this.opts.maxDelayMs }, this.opts.random)
   }
 
   private sleep(ms: number): Promise<void> {

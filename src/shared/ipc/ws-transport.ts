@@ -1,6 +1,7 @@
 import { EventSchema, type DeskEvent } from './contract'
 import type { DeskTransport } from './api'
 import type { Result } from '../result'
+import { backoffDelay } from '../backoff'
 
 /** The subset of the WebSocket API the transport needs (the DOM's, or `ws` in Node tests). */
 export interface SocketLike {
@@ -70,9 +71,8 @@ export function createWsTransport(
       for (const resolve of pending.values()) resolve(UNAVAILABLE)
       pending.clear()
       if (closed) return
-      // Exponential backoff with jitter, capped: the host restarts in about a second.
-      const delay = Math.min(5000, 200 * 2 ** attempts++) * (0.5 + Math.random() / 2)
-      later(connect, delay)
+      // Capped at 5 s: the host restarts in about a second.
+      later(connect, backoffDelay(attempts++, { baseMs: 200, maxMs: 5000, minShare: 0.5 }))
     }
   }
   connect()
