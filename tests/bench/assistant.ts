@@ -13,7 +13,8 @@ import { parseConfig } from '../../src/main/config/load-config'
 import { createCore } from '../../src/main/core'
 import { createMemoryLogger } from '../../src/main/logging'
 import { DispatchWorkerClient } from '../../src/main/assistant/dispatch-client'
-import { parseCsv, parseLabelledCsv } from '../../src/shared/dispatch'
+import { parseCsv } from '../../src/shared/csv'
+import { parseLabelledCsv } from '../../src/shared/dispatch'
 import { until } from '../platform/support'
 
 const DATA = path.resolve(__dirname, '../../../shared/data/dispatch')

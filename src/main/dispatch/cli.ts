@@ -16,7 +16,8 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { type LabelledRow, csvField, parseCsv, parseLabelledCsv } from '../../shared/dispatch/csv'
+import { csvColumns, csvField, parseCsv } from '../../shared/csv'
+import { type LabelledRow, parseLabelledCsv } from '../../shared/dispatch/csv'
 import { loadDispatchModel, serialiseDispatchModel } from '../../shared/dispatch/model-file'
 import type { DutyEntry, TrainOptions } from '../../shared/dispatch/model'
 import { deduplicate, joinSegmented, noisyRaw, stratifiedFolds, stratifiedSplit } from '../../shared/dispatch/split'
@@ -70,8 +71,8 @@ function readLabelled(path: string): LabelledRow[] {
 
 function readDuty(path: string): DutyEntry[] {
   const { records, errors } = parseCsv(readText(path))
-  const header = records[0]?.fields.map((f) => f.trim().toLowerCase()) ?? []
-  const [iId, iName, iClause] = ['departmentid', 'name', 'clause'].map((c) => header.indexOf(c)) as [number, number, number]
+  const header = records[0]?.fields ?? []
+  const [iId, iName, iClause] = ['departmentId', 'name', 'clause'].map(csvColumns(records[0])) as [number, number, number]
   if (iId < 0 || iName < 0 || iClause < 0) throw new UsageError(`${path}: expected header departmentId,name,clause`)
   for (const e of errors) process.stderr.write(`${path}:${e.line}: ${e.message}\n`)
   const byId = new Map<string, DutyEntry>()

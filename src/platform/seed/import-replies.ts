@@ -1,26 +1,27 @@
 import fs from 'node:fs'
+import { type CsvRowError, csvColumns, parseCsv } from '../../shared/csv'
 import type { Db } from '../db/open-database'
 import { insertArticle } from '../services/knowledge'
-import { parseCsv } from './csv'
 
 /**
  * Imports public messages with official replies (messages_with_replies.csv:
  * id,text,reply) as knowledge articles, from a path given on the command line.
  * The data has no licence, so it is read at run time and never committed.
- * Re-running skips rows already imported (the source id is kept in `source`).
+ * Re-running skips rows already imported (the source id is kept in `source`);
+ * a row the reader cannot take (a quote never closed) is skipped and named in
+ * `errors` with its line.
  */
-export function importRepliesCsv(db: Db, file: string, options: { limit?: number; now?: Date } = {}): { imported: number; skipped: number } {
-  const rows = parseCsv(fs.readFileSync(file, 'utf8'))
-  const header = rows.shift()?.map((h) => h.trim().toLowerCase())
-  const col = (name: string) => header?.indexOf(name) ?? -1
+export function importRepliesCsv(db: Db, file: string, options: { limit?: number; now?: Date } = {}): { imported: number; skipped: number; errors: CsvRowError[] } {
+  const { records, errors } = parseCsv(fs.readFileSync(file, 'utf8'))
+  const col = csvColumns(records[0])
   const [idCol, textCol, replyCol] = [col('id'), col('text'), col('reply')]
   if (idCol < 0 || textCol < 0 || replyCol < 0) throw new Error(`${file}: 需要 id,text,reply 三列 (expected columns id,text,reply)`)
   const now = (options.now ?? new Date()).toISOString()
   const seen = db.prepare('SELECT 1 FROM knowledge_articles WHERE source = ?')
   let imported = 0
-  let skipped = 0
+  let skipped = errors.length
   db.transaction(() => {
-    for (const r of rows) {
+    for (const { fields: r } of records.slice(1)) {
       if (options.limit !== undefined && imported >= options.limit) break
       const [id, text, reply] = [r[idCol]?.trim(), r[textCol]?.trim(), r[replyCol]?.trim()]
       const source = `导入：messages_with_replies.csv#${id}`
@@ -33,5 +34,5 @@ export function importRepliesCsv(db: Db, file: string, options: { limit?: number
       imported++
     }
   })()
-  return { imported, skipped }
+  return { imported, skipped, errors }
 }

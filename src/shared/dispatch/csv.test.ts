@@ -1,30 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { csvField, parseCsv, parseLabelledCsv } from './csv'
-
-describe('parseCsv', () => {
-  it('handles BOM, quotes, commas and newlines inside quotes, CRLF', () => {
-    const text = '\uFEFFid,text,label\r\n1,"a, ""b""\nc",x\r\n2,plain,y\n'
-    const { records, errors } = parseCsv(text)
-    expect(errors).toEqual([])
-    expect(records.map((r) => r.fields)).toEqual([
-      ['id', 'text', 'label'],
-      ['1', 'a, "b"\nc', 'x'],
-      ['2', 'plain', 'y']
-    ])
-    expect(records.map((r) => r.line)).toEqual([1, 2, 4])
-  })
-
-  it('reports an unterminated quote with the line it starts on', () => {
-    const { errors } = parseCsv('id,text\n1,ok\n2,"never closed\nmore')
-    expect(errors).toEqual([{ line: 3, message: expect.stringContaining('unterminated') }])
-  })
-
-  it('round-trips fields through csvField', () => {
-    const fields = ['a,b', 'say "hi"', 'line\nbreak', '普通文本']
-    const { records } = parseCsv(fields.map(csvField).join(','))
-    expect(records[0]!.fields).toEqual(fields)
-  })
-})
+import { parseLabelledCsv } from './csv'
 
 describe('parseLabelledCsv', () => {
   it('reports bad rows by line instead of dropping them silently', () => {

@@ -1,98 +1,6 @@
-/**
- * RFC 4180 CSV reader for labelled ticket files (`id,text,label[,department]`).
- *
- * Quoted fields may hold commas, doubled quotes and newlines; a leading BOM is ignored; CRLF and LF both end a
- * record. Bad rows are never dropped silently: they come back in `errors` with the line they start on, so a caller
- * can print them and decide.
- */
+import { type CsvRowError, csvColumns, parseCsv } from '../csv'
 
-export interface CsvRecord {
-  /** 1-based physical line where the record starts. */
-  line: number
-  fields: string[]
-}
-
-export interface CsvRowError {
-  line: number
-  message: string
-}
-
-/** Splits CSV text into records. Unterminated quotes are reported as an error for the record they start. */
-export function parseCsv(input: string): { records: CsvRecord[]; errors: CsvRowError[] } {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
-  const records: CsvRecord[] = []
-  const errors: CsvRowError[] = []
-  let fields: string[] = []
-  let field = ''
-  let line = 1
-  let recordLine = 1
-  let inQuotes = false
-  let quotedField = false
-  let i = 0
-  const n = text.length
-  const endField = (): void => {
-    fields.push(field)
-    field = ''
-    quotedField = false
-  }
-  const endRecord = (): void => {
-    endField()
-    // A record that is a single empty field is a blank line: skip it.
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields })
-    fields = []
-  }
-  while (i < n) {
-    const c = text[i]!
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"'
-          i += 2
-          continue
-        }
-        inQuotes = false
-        i++
-        continue
-      }
-      if (c === '\n') line++
-      field += c
-      i++
-      continue
-    }
-    if (c === '"') {
-      if (field === '' && !quotedField) {
-        inQuotes = true
-        quotedField = true
-      } else {
-        // A stray quote inside an unquoted field: keep it literally (lenient, like most readers).
-        field += c
-      }
-      i++
-      continue
-    }
-    if (c === ',') {
-      endField()
-      i++
-      continue
-    }
-    if (c === '\r' || c === '\n') {
-      endRecord()
-      if (c === '\r' && text[i + 1] === '\n') i++
-      i++
-      line++
-      recordLine = line
-      continue
-    }
-    field += c
-    i++
-  }
-  if (inQuotes) {
-    errors.push({ line: recordLine, message: 'unterminated quoted field (runs to end of file)' })
-  } else if (field !== '' || fields.length > 0) {
-    endRecord()
-  }
-  return { records, errors }
-}
+/** Labelled ticket files (`id,text,label[,department]`) for training and evaluating the dispatch model. */
 
 export interface LabelledRow {
   id: string
@@ -115,8 +23,7 @@ export function parseLabelledCsv(
   const rows: LabelledRow[] = []
   const header = records[0]
   if (!header) return { rows, errors: [...errors, { line: 1, message: 'empty file: expected a header id,text,label' }] }
-  const names = header.fields.map((f) => f.trim().toLowerCase())
-  const col = (name: string): number => names.indexOf(name)
+  const col = csvColumns(header)
   const iId = col('id')
   const iText = col('text')
   const iLabel = col('label')
@@ -131,8 +38,8 @@ export function parseLabelledCsv(
     }
   }
   for (const rec of records.slice(1)) {
-    if (rec.fields.length !== names.length) {
-      errors.push({ line: rec.line, message: `expected ${names.length} fields, found ${rec.fields.length}` })
+    if (rec.fields.length !== header.fields.length) {
+      errors.push({ line: rec.line, message: `expected ${header.fields.length} fields, found ${rec.fields.length}` })
       continue
     }
     const text = (rec.fields[iText] ?? '').trim()
@@ -158,7 +65,3 @@ export function parseLabelledCsv(
   return { rows, errors }
 }
 
-/** Quotes a field for writing when it needs it. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
-}

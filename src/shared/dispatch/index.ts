@@ -24,4 +24,4 @@ export {
   type RecentAccuracy
 } from './overrides'
 export { evaluate, type EvalCase, type EvalReport } from './metrics'
-export { parseCsv, parseLabelledCsv, type LabelledRow } from './csv'
+export { parseLabelledCsv, type LabelledRow } from './csv'

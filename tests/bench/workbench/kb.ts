@@ -15,7 +15,7 @@ import { openDatabase } from '../../../src/main/db/database'
 import '../../../src/main/db/operations'
 import { upsertArticles, searchArticles, type IndexedArticle } from '../../../src/main/knowledge/search-index'
 import { ndcgAtK, percentile, tokenize } from '../../../src/shared/knowledge'
-import { parseCsv } from '../../../src/shared/dispatch/csv'
+import { parseCsv } from '../../../src/shared/csv'
 import { Rng } from '../../../src/shared/dispatch/rng'
 
 export interface KbBenchOptions {
