@@ -109,6 +109,23 @@ describe('ScreenPop', () => {
     expect(w.find('[data-testid="screen-pop-flags"]').text()).not.toContain('恶意号码')
     expect(calls).toEqual(['cache', 'platform'])
   })
+  it('dates past calls and tickets in the desk’s own time, not the platform’s UTC', async () => {
+    const zone = process.env.TZ
+    process.env.TZ = 'Asia/Shanghai'
+    try {
+      const ticket = { id: 7, number: 'YL20261208000007', status: 'accepted', version: 1, type: 'consult', categoryId: null, title: '路灯不亮', area: null, urgency: 'normal', channel: 'phone', deadline: null, createdAt: '2026-12-07T16:30:00.000Z', updatedAt: '2026-12-07T16:30:00.000Z' }
+      const call = { id: 3, direction: 'inbound', dialledNumber: '12345', queue: null, agentId: null, status: 'ended', queuedAt: '2026-12-07T17:30:00.000Z', answeredAt: null, endedAt: null, result: 'answered', recordingId: null, satisfaction: null, ticketId: null }
+      const w = mount(ScreenPop, { props: { phone: '13907751234', ringing: true, lookup: async () => view({ tickets: [ticket] as never, calls: [call] as never }) }, global: { plugins: [pinia, i18n] } })
+      await new Promise((r) => setTimeout(r, 5))
+      await flushPromises()
+      expect(w.find('.screen-pop-calls').text()).toContain('2026-12-08 01:30')
+      expect(w.find('[data-testid="screen-pop-tickets"]').text()).toContain('2026-12-08')
+      w.unmount()
+    } finally {
+      if (zone === undefined) delete process.env.TZ
+      else process.env.TZ = zone
+    }
+  })
 })
 
 describe('WorkList', () => {
