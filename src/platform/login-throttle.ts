@@ -1,4 +1,5 @@
 import { errors } from './http/api-error'
+import { backoffDelay } from '../shared/backoff'
 
 /** How fast one key (an account name, or a client address) may fail to sign in. */
 export interface ThrottlePolicy {
@@ -107,7 +108,7 @@ class KeyThrottle {
   /** Free failures cost nothing; each one after them doubles the wait, up to the policy's longest. */
   private notBefore(s: KeyState): number {
     const over = s.failures - this.policy.freeFailures
-    return over > 0 ? s.lastFailure + Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (over - 1)) : 0
+    return over > 0 ? s.lastFailure + backoffDelay(over - 1, { baseMs: this.policy.baseDelayMs, maxMs: this.policy.maxDelayMs, minShare: 1 }) : 0
   }
 
   private current(key: string, now: number): KeyState | null {

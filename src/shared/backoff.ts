@@ -1,5 +1,5 @@
 /**
- * Retry delays, one formula for every reconnect and resend in the desktop:
+ * Retry delays, one formula for every reconnect, resend and lock-out wait in the desktop and the platform:
  * capped exponential backoff with jitter. The cap bounds how long a desk waits
  * once the other side is back; the jitter spreads hundreds of desks so a
  * restarted server is not hit by all of them in the same instant.

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging'
+import { backoffDelay } from '../../shared/backoff'
 import { OneAtATime } from './one-at-a-time'
 
 /**
@@ -90,7 +91,7 @@ export class DerivedChanges {
       return
     }
     if (!this.started) return
-    const wait = Math.min(this.opts.maxRetryMs, this.opts.retryMs * 2 ** Math.min(this.failures++, 16))
+    const wait = backoffDelay(this.failures++, { baseMs: this.opts.retryMs, maxMs: this.opts.maxRetryMs, minShare: 1 })
     this.retryTimer = setTimeout(() => this.kick(), wait)
     this.retryTimer.unref?.()
   }
