@@ -40,6 +40,7 @@ import { createRecordingsFeature } from './recordings/feature'
 import { createRecordingUploader } from './recordings/recording-upload'
 import { recordingsDir } from './recordings/recording-service'
 import { msg, type UiMessage } from '../shared/messages'
+import { ensurePrivateDir, preparePrivateDatabase } from './private-files'
 
 export interface CoreRuntime {
   kind: AppState['app']['runtime']
@@ -82,6 +83,8 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
     hub.set('notices', notices.slice(-50))
   }
 
+  // The profile folder is this user's alone (0700), however an older version or the umask left it.
+  ensurePrivateDir(config.dataDir)
   const { client: db, notices } = await DbClient.open(path.join(config.dataDir, 'desk.sqlite'))
   for (const n of notices) {
     notify('warning', n)
@@ -100,7 +103,10 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
   let embedded: EmbeddedPlatform | null = null
   let platformUrl: string
   if (config.profile === 'sandbox') {
-    embedded = await startEmbeddedPlatform(path.join(config.dataDir, 'platform'))
+    const platformDir = path.join(config.dataDir, 'platform')
+    ensurePrivateDir(platformDir)
+    preparePrivateDatabase(path.join(platformDir, 'platform.sqlite'))
+    embedded = await startEmbeddedPlatform(platformDir)
     platformUrl = embedded.url
   } else {
     platformUrl = config.platform!.url

@@ -3,7 +3,8 @@ import { app, dialog, type BrowserWindow } from 'electron'
 import log from 'electron-log/main'
 import { ConfigError, loadConfig, type ResolvedConfig } from '../config/load-config'
 import { createCore, type Core } from '../core'
-import type { Logger } from '../logging'
+import { logLineText, type Logger } from '../logging'
+import { ensurePrivateDir } from '../private-files'
 import { wireIpc } from './ipc'
 import { registerAppScheme, serveAppScheme } from './protocol'
 import { safeStorageWrapper } from './safe-storage'
@@ -15,11 +16,15 @@ import { createPhoneWindow, createUiWindow } from './windows'
  * Electron entry: everything here is wiring. The core (createCore) does the work
  * and runs identically in the browser host.
  */
+// One escaped line per entry (electron-log would print a string argument raw), in a file only this user can read,
+// rotated at 10 MiB (one older file is kept: main.old.log).
 const logger: Logger = {
-  info: (m, d) => log.info(m, d ?? ''),
-  warn: (m, d) => log.warn(m, d ?? ''),
-  error: (m, d) => log.error(m, d ?? '')
+  info: (m, d) => log.info(logLineText(m, d)),
+  warn: (m, d) => log.warn(logLineText(m, d)),
+  error: (m, d) => log.error(logLineText(m, d))
 }
+log.transports.file.maxSize = 10 * 1024 * 1024
+log.transports.file.writeOptions = { flag: 'a', mode: 0o600, encoding: 'utf8' }
 
 function configFile(): string | undefined {
   const i = process.argv.indexOf('--config')
@@ -55,6 +60,10 @@ if (!app.requestSingleInstanceLock()) {
       }
       throw err
     }
+    // Logs live with the rest of the desk's data, in the profile folder only this user may enter.
+    ensurePrivateDir(path.join(config.dataDir, 'logs'))
+    ensurePrivateDir(app.getPath('userData'))
+    log.transports.file.resolvePathFn = () => path.join(config.dataDir, 'logs', 'main.log')
     applyAppSecurity()
     serveAppScheme(path.join(__dirname, '../renderer'), path.join(process.resourcesPath, 'resources'))
     core = await createCore(config, { kind: 'electron', version: app.getVersion(), log: logger, secretWrapper: safeStorageWrapper() ?? undefined })

@@ -35,7 +35,7 @@ async function openSealed(file: string): Promise<ModelSummary | null> {
 
 /** Temp file, fdatasync, rename: a crash mid-write leaves the previous model in place, never half a file. */
 async function writeSealed(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true })
+  await fs.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
   const tmp = `${file}.tmp`
   const fh = await fs.open(tmp, 'w', 0o600)
   try {

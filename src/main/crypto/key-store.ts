@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import { makePrivateDir, tightenFile } from '../private-files'
 
 /**
  * Wraps and unwraps the data key. Electron's safeStorage (the desktop keyring:
@@ -18,9 +19,11 @@ export interface SecretWrapper {
 export function fileSecretWrapper(dataDir: string): SecretWrapper {
   const file = path.join(dataDir, 'master.key')
   let master: Buffer
-  if (fs.existsSync(file)) master = fs.readFileSync(file)
-  else {
-    fs.mkdirSync(dataDir, { recursive: true })
+  if (fs.existsSync(file)) {
+    tightenFile(file)
+    master = fs.readFileSync(file)
+  } else {
+    makePrivateDir(dataDir)
     master = crypto.randomBytes(32)
     fs.writeFileSync(file, master, { mode: 0o600 })
   }
@@ -46,6 +49,7 @@ export function fileSecretWrapper(dataDir: string): SecretWrapper {
 export function loadDataKey(dataDir: string, wrapper: SecretWrapper): Buffer {
   const file = path.join(dataDir, 'data.key')
   if (fs.existsSync(file)) {
+    tightenFile(file)
     try {
       return wrapper.unwrap(fs.readFileSync(file))
     } catch (err) {
@@ -54,7 +58,7 @@ export function loadDataKey(dataDir: string, wrapper: SecretWrapper): Buffer {
       )
     }
   }
-  fs.mkdirSync(dataDir, { recursive: true })
+  makePrivateDir(dataDir)
   const key = crypto.randomBytes(32)
   fs.writeFileSync(file, wrapper.wrap(key), { mode: 0o600 })
   return key

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3'
 import { deskMigrations, type Migration } from './migrations'
 import { applyMissing, newerThanThisApp } from './migration-runner'
 import { msg, type UiMessage } from '../../shared/messages'
+import { makePrivateDir, preparePrivateDatabase, tightenFile } from '../private-files'
 
 /** A database we must not open: the message is for the agent and the log. */
 export class DatabaseRefusedError extends Error {
@@ -71,13 +72,19 @@ function quarantine(file: string): string {
  * database that went missing, so that loss is never silent either.
  */
 export function openDatabase(file: string, list: Migration[] = deskMigrations()): OpenResult {
-  fs.mkdirSync(path.dirname(file), { recursive: true })
+  makePrivateDir(path.dirname(file))
   const notices: UiMessage[] = []
   const marker = `${file}.created`
   if (!fs.existsSync(file) && fs.existsSync(marker)) {
     notices.push(msg('notice.databaseMissing', { file }))
   }
+  const writeMarker = () => {
+    fs.writeFileSync(marker, new Date().toISOString(), { mode: 0o600 })
+    tightenFile(marker)
+  }
   const open = (): OpenResult => {
+    // 0600 before SQLite opens it (its -wal and -shm take the file's mode); an older version's files are tightened.
+    preparePrivateDatabase(file)
     const db = new Database(file)
     try {
       // Reading the schema touches the header and the first pages: enough to
@@ -96,14 +103,14 @@ export function openDatabase(file: string, list: Migration[] = deskMigrations())
   }
   try {
     const result = open()
-    fs.writeFileSync(marker, new Date().toISOString())
+    writeMarker()
     return result
   } catch (err) {
     if (!isCorruption(err)) throw err
     const safe = quarantine(file)
     notices.push(msg('notice.databaseCorrupt', { copy: safe }))
     const result = open()
-    fs.writeFileSync(marker, new Date().toISOString())
+    writeMarker()
     return result
   }
 }

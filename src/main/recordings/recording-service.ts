@@ -12,6 +12,7 @@ import { appendSealed, readSealed, repairSealed, replaceSealed } from './sealed-
 import { fixWebmDuration } from './webm-duration'
 import { PlaybackCache, type PlainAudio } from './playback-cache'
 import { callEntityKey } from '../phone/call-records'
+import { tightenFolder } from '../private-files'
 
 /** What the upload needs to know about the call; sealed in the table (the citizen's number). */
 export interface RecordingMeta {
@@ -87,6 +88,9 @@ export class RecordingService {
   /** At start: finish recordings whose call ended while main was down; queue finished ones not yet queued. */
   async recover(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true, mode: 0o700 })
+    // Recordings an older version wrote readable by others: this user's only, like new ones.
+    const tightened = tightenFolder(this.dir)
+    if (tightened > 0) this.ctx.log.info('recording: file modes tightened', { files: tightened })
     // Finished but maybe not queued (a crash between the two): the outbox keeps one entry per key.
     for (const row of await this.ctx.db.call('rec.list', { limit: 10_000 })) if (row.status === 'finalised') await this.queueUpload(row)
     for (const row of await this.ctx.db.call('rec.open', {} as never)) await this.finalise(row.id)
