@@ -27,7 +27,7 @@ import { DerivedChanges } from './sync/derived-changes'
 import { OneAtATime } from './sync/one-at-a-time'
 import { AuditLog } from './audit'
 import { FieldCipher } from './crypto/field-cipher'
-import { fileSecretWrapper, loadDataKey, type SecretWrapper } from './crypto/key-store'
+import { keyringProtection, openDataKey, type SafeStorageLike } from './crypto/key-store'
 import { DomainBus } from './features/bus'
 import type { FeatureContext } from './features/feature'
 import { createPhoneFeature } from './phone/feature'
@@ -49,8 +49,8 @@ export interface CoreRuntime {
   /** Phone-host heartbeat period and the silence after which it is restarted. */
   heartbeatMs?: number
   phoneTimeoutMs?: number
-  /** Wraps the local data key: the OS keyring under Electron; a 0600 key file otherwise. */
-  secretWrapper?: SecretWrapper
+  /** Electron's safeStorage (the OS keyring, when a real one backs it); absent in the browser host and tests. */
+  keyring?: SafeStorageLike | null
   /** A production deployment's own platform adapter (see platform/gateway.ts). */
   createGateway?: (baseUrl: string) => PlatformGateway
 }
@@ -85,18 +85,17 @@ export async function createCore(config: ResolvedConfig, runtime: CoreRuntime) {
 
   // The profile folder is this user's alone (0700), however an older version or the umask left it.
   ensurePrivateDir(config.dataDir)
+  // Before anything is opened: production without the protection it was configured for does not start (KeyStorageError).
+  const dataKey = openDataKey(config.dataDir, { profile: config.profile, storage: config.security.keyStorage, keyFile: config.security.keyFile }, keyringProtection(runtime.keyring))
+  for (const change of dataKey.changes) log.info('data key', { change, protection: dataKey.protection })
+  const cipher = new FieldCipher(dataKey.key)
   const { client: db, notices } = await DbClient.open(path.join(config.dataDir, 'desk.sqlite'))
   for (const n of notices) {
     notify('warning', n)
   }
   const audit = new AuditLog(db)
-
-  let wrapper = runtime.secretWrapper
-  if (!wrapper) {
-    wrapper = fileSecretWrapper(config.dataDir)
-    if (config.profile === 'production') notify('warning', msg('notice.noKeyring'))
-  }
-  const cipher = new FieldCipher(loadDataKey(config.dataDir, wrapper))
+  if (config.profile === 'production' && dataKey.protection === 'local-file')
+    notify('warning', msg('notice.keyBesideData'))
 
   // The sandbox embeds the reference platform (in its own thread, on loopback);
   // production talks to the configured platform. Never both.

@@ -32,6 +32,27 @@ export const RecordingConfigSchema = z.strictObject({
   retentionDays: z.number().int().min(0).max(3650).default(30)
 })
 
+/**
+ * What protects the data key (see the README's 本机数据保护): 'auto' uses the OS keyring, and without one the sandbox
+ * keeps a key file beside its data while production refuses to start; 'os-keyring' requires the keyring; 'key-file'
+ * uses an administrator's 0600 file at `keyFile` (a protected path or removable media); 'local-file' accepts a key
+ * file beside the data, protected by file permissions alone.
+ */
+export const KeyStorageSchema = z.enum(['auto', 'os-keyring', 'key-file', 'local-file'], {
+  error: '只能是 auto、os-keyring、key-file 或 local-file (auto, os-keyring, key-file or local-file)'
+})
+export type KeyStorage = z.infer<typeof KeyStorageSchema>
+
+export const SecurityConfigSchema = z
+  .strictObject({
+    keyStorage: KeyStorageSchema.default('auto'),
+    keyFile: z.string().min(1, '不能为空 (required)').optional()
+  })
+  .superRefine((s, ctx) => {
+    if (s.keyStorage === 'key-file' && !s.keyFile) ctx.addIssue({ code: 'custom', path: ['keyFile'], message: 'keyStorage 为 key-file 时必须指定密钥文件路径 (key-file needs security.keyFile)' })
+    if (s.keyStorage !== 'key-file' && s.keyFile) ctx.addIssue({ code: 'custom', path: ['keyFile'], message: '只在 keyStorage 为 key-file 时使用 (only used with keyStorage "key-file")' })
+  })
+
 export const ConfigSchema = z
   .strictObject({
     profile: ProfileSchema,
@@ -42,7 +63,8 @@ export const ConfigSchema = z
     updater: z.strictObject({ url: httpUrl }).optional(),
     /** Minutes without input before the workbench locks (R10). */
     idleLockMinutes: z.number().int().min(1).max(240).default(10),
-    recording: RecordingConfigSchema.prefault({})
+    recording: RecordingConfigSchema.prefault({}),
+    security: SecurityConfigSchema.prefault({})
   })
   .superRefine((cfg, ctx) => {
     if (cfg.profile !== 'production') return

@@ -26,7 +26,7 @@ export const MESSAGE_PARAMS = {
   'connectivity.syncUnreachable': [],
   'notice.databaseMissing': ['file'],
   'notice.databaseCorrupt': ['copy'],
-  'notice.noKeyring': [],
+  'notice.keyBesideData': [],
   'notice.updateAvailable': ['version'],
   'notice.updateDownloaded': ['version'],
   'notice.recordingsUnreadable': [],

@@ -29,7 +29,7 @@ async function drainAfterOutage() {
   let platform = await startCli(platformData.dir)
   const port = Number(new URL(platform.url).port)
   const config = parseConfig(
-    { profile: 'production', dataDir: deskData.dir, platform: { url: platform.url }, sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' } },
+    { profile: 'production', dataDir: deskData.dir, platform: { url: platform.url }, sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' }, security: { keyStorage: 'local-file' } },
     path.join(deskData.dir, 'config.json')
   )
   const core = await createCore(config, { kind: 'test', version: '0.0.0-bench', log: createMemoryLogger() })

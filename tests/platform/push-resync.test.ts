@@ -25,7 +25,7 @@ const until = (fn: () => boolean | Promise<boolean>, ms = 30_000) => untilTruthy
 
 async function startCore(): Promise<Core> {
   const config = parseConfig(
-    { profile: 'production', dataDir: deskData.dir, platform: { url: `http://127.0.0.1:${port}` }, sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' } },
+    { profile: 'production', dataDir: deskData.dir, platform: { url: `http://127.0.0.1:${port}` }, sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' }, security: { keyStorage: 'local-file' } },
     path.join(deskData.dir, 'config.json')
   )
   const c = await createCore(config, { kind: 'test', version: '0.0.0-test', log: createMemoryLogger() })

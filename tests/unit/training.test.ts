@@ -123,7 +123,7 @@ describe('training sandbox: simulated calls', () => {
   it('is refused outside the sandbox: no simulated citizen can ring a production desk', async () => {
     const pdir = path.join(dir, 'prod')
     const config = parseConfig(
-      { profile: 'production', dataDir: pdir, platform: { url: core.platformUrl }, sip: { wsUrl: 'ws://127.0.0.1:9', user: '8001', password: 'x', domain: 'yl12345.invalid' } },
+      { profile: 'production', dataDir: pdir, platform: { url: core.platformUrl }, sip: { wsUrl: 'ws://127.0.0.1:9', user: '8001', password: 'x', domain: 'yl12345.invalid' }, security: { keyStorage: 'local-file' } },
       path.join(pdir, 'config.json')
     )
     const prod = await createCore(config, { kind: 'test', version: '0.0.0-test', log: createMemoryLogger() })

@@ -7,7 +7,7 @@ import { logLineText, type Logger } from '../logging'
 import { ensurePrivateDir } from '../private-files'
 import { wireIpc } from './ipc'
 import { registerAppScheme, serveAppScheme } from './protocol'
-import { safeStorageWrapper } from './safe-storage'
+import { electronKeyring } from './safe-storage'
 import { applyAppSecurity } from './security'
 import { startUpdater } from './updater'
 import { createPhoneWindow, createUiWindow } from './windows'
@@ -66,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
     log.transports.file.resolvePathFn = () => path.join(config.dataDir, 'logs', 'main.log')
     applyAppSecurity()
     serveAppScheme(path.join(__dirname, '../renderer'), path.join(process.resourcesPath, 'resources'))
-    core = await createCore(config, { kind: 'electron', version: app.getVersion(), log: logger, secretWrapper: safeStorageWrapper() ?? undefined })
+    core = await createCore(config, { kind: 'electron', version: app.getVersion(), log: logger, keyring: electronKeyring() })
     const c = core
     wireIpc(c, () => ({ ui, phone }), logger)
 

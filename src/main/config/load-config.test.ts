@@ -54,6 +54,15 @@ describe('loadConfig', () => {
     expect(list.find((p) => p.startsWith('idleLockMinutes:'))).toBeTruthy()
   })
 
+  it('takes the key storage with a key file relative to the file, and names what is missing', () => {
+    const base = { profile: 'production', platform: { url: 'https://12345.example.gov.cn/api' }, sip: { wsUrl: 'wss://sip.example.gov.cn', user: '8001', password: 'x', domain: 'd' } }
+    expect(loadConfig(write('auto.json', JSON.stringify(base))).security).toEqual({ keyStorage: 'auto' })
+    const cfg = loadConfig(write('keyfile.json', JSON.stringify({ ...base, security: { keyStorage: 'key-file', keyFile: 'keys/desk.key' } })))
+    expect(cfg.security).toEqual({ keyStorage: 'key-file', keyFile: path.join(dir, 'keys', 'desk.key') })
+    expect(problems(write('nofile.json', JSON.stringify({ ...base, security: { keyStorage: 'key-file' } })))).toEqual([expect.stringMatching(/^security\.keyFile: .*key-file/)])
+    expect(problems(write('badstore.json', JSON.stringify({ ...base, security: { keyStorage: 'plain' } })))).toEqual([expect.stringMatching(/^security\.keyStorage: /)])
+  })
+
   it('production without platform or SIP does not start half-configured', () => {
     const list = problems(write('half.json', '{"profile":"production"}'))
     expect(list).toEqual(expect.arrayContaining([expect.stringMatching(/^platform: /), expect.stringMatching(/^sip: /)]))

@@ -30,8 +30,11 @@ export function parseConfig(input: unknown, source: string): ResolvedConfig {
   const parsed = ConfigSchema.safeParse(input)
   if (!parsed.success) throw new ConfigError(source, describeConfigIssues(parsed.error))
   const cfg = parsed.data
-  const dataDir = cfg.dataDir ? path.resolve(path.dirname(source === '(sandbox)' ? '.' : source), cfg.dataDir) : defaultDataDir(cfg.profile)
-  return { ...cfg, dataDir, source: source === '(sandbox)' ? null : source }
+  const base = path.dirname(source === '(sandbox)' ? '.' : source)
+  const dataDir = cfg.dataDir ? path.resolve(base, cfg.dataDir) : defaultDataDir(cfg.profile)
+  // Paths in the file are relative to the file.
+  const security = cfg.security.keyFile ? { ...cfg.security, keyFile: path.resolve(base, cfg.security.keyFile) } : cfg.security
+  return { ...cfg, dataDir, security, source: source === '(sandbox)' ? null : source }
 }
 
 /** Reads and validates the config file; without a file, the sandbox profile. */

@@ -1,9 +1,5 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { FieldCipher } from './field-cipher'
-import { fileSecretWrapper, loadDataKey, type SecretWrapper } from './key-store'
 
 describe('FieldCipher', () => {
   const cipher = new FieldCipher(Buffer.alloc(32, 7))
@@ -34,33 +30,5 @@ describe('FieldCipher', () => {
     expect(() => cipher.decrypt(sealed)).toThrow()
     expect(() => new FieldCipher(Buffer.alloc(32, 8)).decrypt(cipher.encrypt('x'))).toThrow()
     expect(() => cipher.decrypt(Buffer.from('short'))).toThrow(/unknown format/)
-  })
-})
-
-describe('loadDataKey', () => {
-  it('creates a wrapped key once and returns the same key after', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-key-'))
-    const wrapper = fileSecretWrapper(dir)
-    const k1 = loadDataKey(dir, wrapper)
-    expect(loadDataKey(dir, fileSecretWrapper(dir)).equals(k1)).toBe(true)
-    expect(fs.readFileSync(path.join(dir, 'data.key')).includes(k1)).toBe(false) // never stored in plain text
-    expect(fs.statSync(path.join(dir, 'data.key')).mode & 0o077).toBe(0)
-    fs.rmSync(dir, { recursive: true })
-  })
-
-  it('refuses, without overwriting, when the wrapper cannot open the key', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-key-'))
-    loadDataKey(dir, fileSecretWrapper(dir))
-    const before = fs.readFileSync(path.join(dir, 'data.key'))
-    const other: SecretWrapper = {
-      kind: 'os-keyring',
-      wrap: (b) => b,
-      unwrap: () => {
-        throw new Error('keyring locked')
-      }
-    }
-    expect(() => loadDataKey(dir, other)).toThrow(/无法解开本地数据密钥/)
-    expect(fs.readFileSync(path.join(dir, 'data.key')).equals(before)).toBe(true)
-    fs.rmSync(dir, { recursive: true })
   })
 })

@@ -3,6 +3,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config/load-config'
 import { createCore } from '../core'
+import { KeyStorageError } from '../crypto/key-store'
 import { createFileLogger } from '../logging'
 import { startBridgeServer } from './bridge-server'
 import { appWindowArgs, findChromium } from './chromium'
@@ -118,6 +119,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // A data key this desk may not open or create here: the message says what to do, a stack trace would not.
+  if (err instanceof KeyStorageError) {
+    console.error(`启动失败 (start failed): ${err.message}`)
+    process.exit(2)
+  }
   console.error(`启动失败 (start failed): ${(err as Error).stack ?? err}`)
   process.exit(1)
 })

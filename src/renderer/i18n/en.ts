@@ -55,7 +55,7 @@ const en: typeof zh = {
   notice: {
     databaseMissing: 'The local database {file} was missing and has been recreated empty; unsynced drafts may need restoring from the platform.',
     databaseCorrupt: 'The local database was corrupt; a safe copy was kept at {copy} and a new one created.',
-    noKeyring: 'No OS keyring: the local data key is kept in a user-only file.',
+    keyBesideData: 'The data key is kept in a file beside the data (security.keyStorage = local-file), protected by file permissions only.',
     updateAvailable: 'Version {version} is available; your administrator installs it through the package sources (this app never installs a deb as root).',
     updateDownloaded: 'Version {version} has been downloaded and installs when you quit.',
     recordingsUnreadable: 'The recordings folder cannot be read; unfinished recordings will be retried',

@@ -53,7 +53,7 @@ export default {
   notice: {
     databaseMissing: '本地数据库文件 {file} 已丢失，已新建空库；未同步的草稿可能需要从平台恢复。',
     databaseCorrupt: '本地数据库已损坏，原文件已保存为 {copy}，并已新建空库。',
-    noKeyring: '未找到系统密钥环，本地加密密钥保存在受保护的文件中。',
+    keyBesideData: '本机数据密钥保存在数据旁的文件中（security.keyStorage = local-file），仅受文件权限保护。',
     updateAvailable: '新版本 {version} 已发布，请联系管理员通过软件源升级（deb 包不会由本程序以 root 身份安装）。',
     updateDownloaded: '新版本 {version} 已下载，退出后自动安装。',
     recordingsUnreadable: '录音目录无法读取，未完成的录音稍后重试',

@@ -20,7 +20,7 @@ import { faultTicket, workbenchTicket } from './fault-ticket'
 
 const [dataDir, platformUrl, mode, count] = process.argv.slice(2) as [string, string, 'enqueue' | 'drain' | 'submit' | 'settle', string?]
 const config = parseConfig(
-  { profile: 'production', dataDir, platform: { url: platformUrl }, sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' } },
+  { profile: 'production', dataDir, platform: { url: platformUrl }, sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' }, security: { keyStorage: 'local-file' } },
   path.join(dataDir, 'config.json')
 )
 /** Unbuffered, so a line printed just before a SIGKILL is not lost. */

@@ -51,7 +51,9 @@ function unreachablePlatformConfig(dir: string) {
       profile: 'production',
       dataDir: path.join(dir, 'data'),
       platform: { url: 'http://127.0.0.1:9/' },
-      sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' }
+      sip: { wsUrl: 'ws://127.0.0.1:9', user: 'u', password: 'p', domain: 'd' },
+      // No OS keyring here: the key file beside the data is allowed explicitly.
+      security: { keyStorage: 'local-file' }
     },
     path.join(dir, 'config.json')
   )
