@@ -5,7 +5,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { DbClient } from '../../src/main/db/client'
 import { FieldCipher } from '../../src/main/crypto/field-cipher'
-import { fileSecretWrapper, loadDataKey } from '../../src/main/crypto/key-store'
+import { openDataKey } from '../../src/main/crypto/key-store'
 import { open, seal } from '../../src/main/sync/sealed-outbox'
 import { client, login, startCli, tempDataDir, until } from './support'
 
@@ -108,7 +108,7 @@ async function all<T>(api: ReturnType<typeof client>, url: string): Promise<T[]>
 async function acknowledge(count: number, platformUrl: string): Promise<void> {
   const store = (await DbClient.open(path.join(deskData.dir, 'desk.sqlite'))).client
   try {
-    const cipher = new FieldCipher(loadDataKey(deskData.dir, fileSecretWrapper(deskData.dir)))
+    const cipher = new FieldCipher(openDataKey(deskData.dir, { profile: 'production', storage: 'local-file' }, null).key)
     const agent = client(platformUrl, await login(platformUrl, 'agent01'))
     for (const e of await store.call('outbox.list', { limit: count })) {
       const { body } = open(cipher, e.payload) as { body: unknown }
